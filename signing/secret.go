@@ -1,0 +1,48 @@
+package signing
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"log/slog"
+)
+
+// redacted is what every secret-holding type prints instead of its contents.
+const redacted = "[REDACTED]"
+
+// Secret holds a shared secret (an MD5 signing key, the WeChat APIv3 key). Its
+// String, GoString, Format and LogValue never reveal the bytes, so a Secret can sit
+// in a config struct that is logged or printed with %+v.
+type Secret struct {
+	b []byte
+}
+
+// NewSecret copies s into a Secret.
+func NewSecret(s string) Secret { return Secret{b: []byte(s)} }
+
+// Bytes returns the secret bytes. The caller must not modify or log them.
+func (s Secret) Bytes() []byte { return s.b }
+
+// Len reports the length of the secret in bytes.
+func (s Secret) Len() int { return len(s.b) }
+
+// IsZero reports whether the secret is empty.
+func (s Secret) IsZero() bool { return len(s.b) == 0 }
+
+// Equal reports in constant time whether s and t hold the same bytes.
+func (s Secret) Equal(t Secret) bool { return subtle.ConstantTimeCompare(s.b, t.b) == 1 }
+
+// String returns a fixed placeholder, never the secret.
+func (Secret) String() string { return redacted }
+
+// GoString returns a fixed placeholder, never the secret.
+func (Secret) GoString() string { return "signing.Secret{" + redacted + "}" }
+
+// Format prints a fixed placeholder for every verb (%s, %v, %x, %d, ...).
+func (Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue makes log/slog print a placeholder.
+func (Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalText returns the placeholder, so encoding/json and friends never serialise
+// the secret.
+func (Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
