@@ -278,4 +278,3 @@ func MarshalSM2PrivateKey(key *SM2PrivateKey) ([]byte, error) {
 // EncodeBase64 is standard Base64 with padding, the encoding of every signature
 // and bare key in this package.
 func EncodeBase64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
-
