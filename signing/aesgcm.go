@@ -42,6 +42,9 @@ func NewAESGCM(key []byte) (*AESGCM, error) {
 // A nonce that is not 12 bytes, a ciphertext shorter than the tag, or a failed
 // authentication is ErrDecrypt; it never panics.
 func (a *AESGCM) Open(dst, nonce, ciphertext, aad []byte) ([]byte, error) {
+	if a == nil || a.aead == nil {
+		return nil, fmt.Errorf("%w: nil aes-gcm key", ErrKeyInvalid)
+	}
 	if len(nonce) != AESGCMNonceSize {
 		return nil, fmt.Errorf("%w: nonce has %d bytes, want 12", ErrDecrypt, len(nonce))
 	}
@@ -56,8 +59,12 @@ func (a *AESGCM) Open(dst, nonce, ciphertext, aad []byte) ([]byte, error) {
 }
 
 // Seal encrypts and authenticates plaintext, appending ciphertext‖tag to dst. A
-// nonce that is not 12 bytes is ErrDecrypt's sibling error, never a panic.
+// nonce that is not 12 bytes is an error, never a panic. Never reuse a nonce
+// with the same key.
 func (a *AESGCM) Seal(dst, nonce, plaintext, aad []byte) ([]byte, error) {
+	if a == nil || a.aead == nil {
+		return nil, fmt.Errorf("%w: nil aes-gcm key", ErrKeyInvalid)
+	}
 	if len(nonce) != AESGCMNonceSize {
 		return nil, fmt.Errorf("signing: nonce has %d bytes, want 12", len(nonce))
 	}

@@ -35,7 +35,8 @@ func derBlocks(data []byte) ([]*pem.Block, error) {
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%w: empty key data", ErrKeyInvalid)
 	}
-	if bytes.HasPrefix(data, []byte("-----BEGIN")) {
+	// PEM may follow other text (openssl's "Bag Attributes", a comment line).
+	if bytes.Contains(data, []byte("-----BEGIN")) {
 		var blocks []*pem.Block
 		rest := data
 		for {
@@ -182,7 +183,16 @@ func ParseSM2PrivateKey(data []byte) (*SM2PrivateKey, error) {
 		if !curve.Equal(oidSM2Curve) || (sk.NamedCurveOID != nil && !sk.NamedCurveOID.Equal(oidSM2Curve)) {
 			return nil, fmt.Errorf("%w: key is not on the sm2 curve", ErrKeyInvalid)
 		}
-		return sm2PrivateFromScalar(sk.PrivateKey)
+		key, err := sm2PrivateFromScalar(sk.PrivateKey)
+		if err != nil {
+			return nil, err
+		}
+		// A key that carries its uncompressed public point must carry the right
+		// one: a mismatch means corrupted or spliced key material.
+		if pt := sk.PublicKey.Bytes; len(pt) == 65 && pt[0] == 4 && !bytes.Equal(sk.PublicKey.Bytes, sm2Point(&key.k.PublicKey)) {
+			return nil, fmt.Errorf("%w: sm2 public point does not match the private scalar", ErrKeyInvalid)
+		}
+		return key, nil
 	}
 	return nil, fmt.Errorf("%w: no sm2 private key found", ErrKeyInvalid)
 }
@@ -257,12 +267,18 @@ func sm2Point(k *sm2.PublicKey) []byte {
 // MarshalSM2PublicKey encodes pub as DER SubjectPublicKeyInfo; Base64 it for the
 // form Allinpay hands out.
 func MarshalSM2PublicKey(pub *SM2PublicKey) ([]byte, error) {
+	if pub == nil || pub.k == nil {
+		return nil, fmt.Errorf("%w: nil sm2 public key", ErrKeyInvalid)
+	}
 	return asn1.Marshal(spki{Algo: sm2Algorithm(), BitString: asn1.BitString{Bytes: sm2Point(pub.k), BitLength: 65 * 8}})
 }
 
 // MarshalSM2PrivateKey encodes key as unencrypted PKCS#8 DER (with the SEC1 inner
 // key carrying the curve and public point, as OpenSSL writes it).
 func MarshalSM2PrivateKey(key *SM2PrivateKey) ([]byte, error) {
+	if key == nil || key.k == nil {
+		return nil, fmt.Errorf("%w: nil sm2 key", ErrKeyInvalid)
+	}
 	inner, err := asn1.Marshal(sec1Key{
 		Version:       1,
 		PrivateKey:    key.k.D.FillBytes(make([]byte, 32)),

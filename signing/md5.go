@@ -31,20 +31,34 @@ type MD5Signer struct {
 
 // Sign returns the hex MD5 of the rule's string for params.
 func (s *MD5Signer) Sign(params []Param) string {
-	buf := s.Rule.Build(params, s.Secret.b)
+	return MD5Hex(s.Sum(params), s.Case)
+}
+
+// Sum returns the raw MD5 digest of the rule's string for params.
+func (s *MD5Signer) Sum(params []Param) [md5.Size]byte {
+	// Typical parameter strings fit this stack buffer, so signing does not
+	// allocate; longer ones spill to the heap through append.
+	var arr [512]byte
+	buf := s.Rule.Append(arr[:0], params, s.Secret.Bytes())
 	sum := md5.Sum(buf)
-	return MD5Hex(sum, s.Case)
+	clear(buf) // the string holds the secret
+	return sum
 }
 
 // Verify checks sig against params in constant time. A signature of the wrong
 // length, or not hex, or of the wrong case (unless AnyCase) is ErrSignatureInvalid.
 func (s *MD5Signer) Verify(params []Param, sig string) error {
-	buf := s.Rule.Build(params, s.Secret.b)
-	return VerifyMD5(md5.Sum(buf), sig, s.Case, s.AnyCase)
+	return VerifyMD5(s.Sum(params), sig, s.Case, s.AnyCase)
 }
 
 // String describes the signer without its secret.
-func (s *MD5Signer) String() string { return fmt.Sprintf("MD5Signer{case=%d}", s.Case) }
+func (s MD5Signer) String() string {
+	c := "upper"
+	if s.Case == Lower {
+		c = "lower"
+	}
+	return "MD5Signer{case=" + c + ", secret=" + redacted + "}"
+}
 
 // MD5Hex encodes an MD5 digest as 32 hex characters of the given case.
 func MD5Hex(sum [md5.Size]byte, c HexCase) string {

@@ -3,7 +3,7 @@ package signing
 import (
 	"net/url"
 	"slices"
-	"sort"
+	"strings"
 )
 
 // Param is one key/value pair of a parameter string.
@@ -79,34 +79,85 @@ func (r *ParamRule) Build(params []Param, secret []byte) []byte {
 	return r.Append(nil, params, secret)
 }
 
-// Append is Build appending to dst, for callers that reuse a buffer.
+// Append is Build appending to dst, for callers that reuse a buffer. When params
+// are already in key order (ParamsFromValues and ParamsFromMap return them so),
+// it allocates nothing beyond growing dst.
 func (r *ParamRule) Append(dst []byte, params []Param, secret []byte) []byte {
 	keyName := r.KeyName
 	if keyName == "" {
 		keyName = "key"
 	}
-	sel := r.selectParams(params)
-	if r.Placement == KeySorted {
-		sel = append(sel, Param{Key: keyName, Value: string(secret)})
-		if r.Fields == nil {
-			sortParams(sel)
-		}
-	}
 	first := true
-	for _, p := range sel {
+	pair := func(key, path, value string) {
 		if !first {
 			dst = append(dst, '&')
 		}
 		first = false
-		dst = append(dst, p.Key...)
-		dst = append(dst, p.Path...)
+		dst = append(dst, key...)
+		dst = append(dst, path...)
 		dst = append(dst, '=')
 		if r.Escape != nil {
-			dst = append(dst, r.Escape(p.Value)...)
+			dst = append(dst, r.Escape(value)...)
 		} else {
-			dst = append(dst, p.Value...)
+			dst = append(dst, value...)
 		}
 	}
+	secretPair := func() {
+		if r.Escape != nil {
+			pair(keyName, "", string(secret))
+			return
+		}
+		if !first {
+			dst = append(dst, '&')
+		}
+		first = false
+		dst = append(dst, keyName...)
+		dst = append(dst, '=')
+		dst = append(dst, secret...)
+	}
+
+	if r.Fields != nil {
+		for _, f := range r.Fields {
+			found := false
+			for _, p := range params {
+				if p.Key == f {
+					found = true
+					if r.keep(p) {
+						pair(p.Key, p.Path, p.Value)
+					}
+				}
+			}
+			if !found && r.keep(Param{Key: f}) {
+				pair(f, "", "")
+			}
+		}
+		if r.Placement == KeySorted {
+			secretPair()
+		}
+	} else {
+		ps := params
+		if !slices.IsSortedFunc(ps, compareKeys) {
+			ps = slices.Clone(params)
+			slices.SortStableFunc(ps, compareKeys)
+		}
+		// KeySorted places the secret after every pair whose key sorts at or
+		// before keyName, as a stable sort of params plus the secret pair would.
+		keyDone := r.Placement != KeySorted
+		for _, p := range ps {
+			if !r.keep(p) {
+				continue
+			}
+			if !keyDone && p.Key > keyName {
+				secretPair()
+				keyDone = true
+			}
+			pair(p.Key, p.Path, p.Value)
+		}
+		if !keyDone {
+			secretPair()
+		}
+	}
+
 	switch r.Placement {
 	case KeyAppend:
 		if !first {
@@ -121,50 +172,17 @@ func (r *ParamRule) Append(dst []byte, params []Param, secret []byte) []byte {
 	return dst
 }
 
-// selectParams applies Exclude, Omit and the order, returning a new slice.
-func (r *ParamRule) selectParams(params []Param) []Param {
-	keep := func(p Param) bool {
-		if slices.Contains(r.Exclude, p.Key) {
-			return false
-		}
-		if p.Path == "" && r.Omit != nil && r.Omit(p.Value) {
-			return false
-		}
-		return true
+// keep applies Exclude to every pair and Omit to top-level values.
+func (r *ParamRule) keep(p Param) bool {
+	if slices.Contains(r.Exclude, p.Key) {
+		return false
 	}
-	if r.Fields != nil {
-		out := make([]Param, 0, len(r.Fields)+1)
-		for _, f := range r.Fields {
-			found := false
-			for _, p := range params {
-				if p.Key == f {
-					found = true
-					if keep(p) {
-						out = append(out, p)
-					}
-				}
-			}
-			if !found && keep(Param{Key: f}) {
-				out = append(out, Param{Key: f})
-			}
-		}
-		return out
-	}
-	out := make([]Param, 0, len(params)+1)
-	for _, p := range params {
-		if keep(p) {
-			out = append(out, p)
-		}
-	}
-	sortParams(out)
-	return out
+	return p.Path != "" || r.Omit == nil || !r.Omit(p.Value)
 }
 
-// sortParams sorts by top-level key in byte order, keeping the given order of
-// pairs that share a key (nested pairs).
-func sortParams(ps []Param) {
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Key < ps[j].Key })
-}
+// compareKeys orders Params by top-level key in byte order. Used with a stable
+// sort, pairs that share a key (nested pairs) keep their given order.
+func compareKeys(a, b Param) int { return strings.Compare(a.Key, b.Key) }
 
 // ParamsFromValues turns form values into flat Params, one per key with its first
 // value. Keys come out sorted, so the result is deterministic.
@@ -177,7 +195,7 @@ func ParamsFromValues(v url.Values) []Param {
 		}
 		out = append(out, Param{Key: k, Value: val})
 	}
-	sortParams(out)
+	slices.SortStableFunc(out, compareKeys)
 	return out
 }
 
@@ -187,6 +205,6 @@ func ParamsFromMap(m map[string]string) []Param {
 	for k, v := range m {
 		out = append(out, Param{Key: k, Value: v})
 	}
-	sortParams(out)
+	slices.SortStableFunc(out, compareKeys)
 	return out
 }

@@ -4,8 +4,9 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	_ "crypto/sha1" // register SHA-1 for crypto.SHA1
-	_ "crypto/sha256"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -29,11 +30,21 @@ func NewRSAPrivateKey(k *rsa.PrivateKey) (*RSAPrivateKey, error) {
 	return &RSAPrivateKey{k: k}, nil
 }
 
-// Key returns the wrapped key.
-func (k *RSAPrivateKey) Key() *rsa.PrivateKey { return k.k }
+// Key returns the wrapped key (nil for a nil receiver).
+func (k *RSAPrivateKey) Key() *rsa.PrivateKey {
+	if k == nil {
+		return nil
+	}
+	return k.k
+}
 
-// Public returns the public half.
-func (k *RSAPrivateKey) Public() *rsa.PublicKey { return &k.k.PublicKey }
+// Public returns the public half (nil for a nil or empty receiver).
+func (k *RSAPrivateKey) Public() *rsa.PublicKey {
+	if k == nil || k.k == nil {
+		return nil
+	}
+	return &k.k.PublicKey
+}
 
 // String returns a description without key material.
 func (k *RSAPrivateKey) String() string {
@@ -78,8 +89,8 @@ func SignRSA(key *RSAPrivateKey, h crypto.Hash, msg []byte) ([]byte, error) {
 	if !h.Available() {
 		return nil, fmt.Errorf("signing: hash %v unavailable", h)
 	}
-	d := digest(h, msg)
-	sig, err := rsa.SignPKCS1v15(nil, key.k, h, d)
+	var buf [sha512.Size]byte
+	sig, err := rsa.SignPKCS1v15(nil, key.k, h, digest(&buf, h, msg))
 	if err != nil {
 		return nil, fmt.Errorf("signing: rsa sign: %w", err)
 	}
@@ -95,7 +106,11 @@ func VerifyRSA(pub *rsa.PublicKey, h crypto.Hash, msg, sig []byte) error {
 	if !h.Available() {
 		return fmt.Errorf("signing: hash %v unavailable", h)
 	}
-	if err := rsa.VerifyPKCS1v15(pub, h, digest(h, msg), sig); err != nil {
+	if pub.N == nil || pub.N.Sign() <= 0 || pub.E < 2 {
+		return fmt.Errorf("%w: malformed rsa public key", ErrKeyInvalid)
+	}
+	var buf [sha512.Size]byte
+	if err := rsa.VerifyPKCS1v15(pub, h, digest(&buf, h, msg), sig); err != nil {
 		return ErrSignatureInvalid
 	}
 	return nil
@@ -155,10 +170,20 @@ func DecryptOAEPBase64(key *RSAPrivateKey, ciphertext string) ([]byte, error) {
 	return DecryptOAEP(key, raw)
 }
 
-func digest(h crypto.Hash, msg []byte) []byte {
+// digest hashes msg into buf. SHA-1 and SHA-256, the hashes providers use, go
+// through the allocation-free one-shot functions.
+func digest(buf *[sha512.Size]byte, h crypto.Hash, msg []byte) []byte {
+	switch h {
+	case crypto.SHA1:
+		d := sha1.Sum(msg)
+		return buf[:copy(buf[:], d[:])]
+	case crypto.SHA256:
+		d := sha256.Sum256(msg)
+		return buf[:copy(buf[:], d[:])]
+	}
 	hh := h.New()
 	hh.Write(msg)
-	return hh.Sum(nil)
+	return hh.Sum(buf[:0])
 }
 
 // decodeBase64 accepts standard Base64 with or without padding.

@@ -12,24 +12,36 @@ const redacted = "[REDACTED]"
 // Secret holds a shared secret (an MD5 signing key, the WeChat APIv3 key). Its
 // String, GoString, Format and LogValue never reveal the bytes, so a Secret can sit
 // in a config struct that is logged or printed with %+v.
+//
+// The bytes sit behind a pointer: even where fmt cannot call Format (a Secret in
+// an unexported struct field, which fmt prints by reflection), it prints only an
+// address, never the contents.
 type Secret struct {
-	b []byte
+	p *[]byte
 }
 
 // NewSecret copies s into a Secret.
-func NewSecret(s string) Secret { return Secret{b: []byte(s)} }
+func NewSecret(s string) Secret {
+	b := []byte(s)
+	return Secret{p: &b}
+}
 
 // Bytes returns the secret bytes. The caller must not modify or log them.
-func (s Secret) Bytes() []byte { return s.b }
+func (s Secret) Bytes() []byte {
+	if s.p == nil {
+		return nil
+	}
+	return *s.p
+}
 
 // Len reports the length of the secret in bytes.
-func (s Secret) Len() int { return len(s.b) }
+func (s Secret) Len() int { return len(s.Bytes()) }
 
 // IsZero reports whether the secret is empty.
-func (s Secret) IsZero() bool { return len(s.b) == 0 }
+func (s Secret) IsZero() bool { return s.Len() == 0 }
 
 // Equal reports in constant time whether s and t hold the same bytes.
-func (s Secret) Equal(t Secret) bool { return subtle.ConstantTimeCompare(s.b, t.b) == 1 }
+func (s Secret) Equal(t Secret) bool { return subtle.ConstantTimeCompare(s.Bytes(), t.Bytes()) == 1 }
 
 // String returns a fixed placeholder, never the secret.
 func (Secret) String() string { return redacted }

@@ -43,8 +43,17 @@ func GenerateSM2Key(random io.Reader) (*SM2PrivateKey, error) {
 	return &SM2PrivateKey{k: k}, nil
 }
 
-// Public returns the public half.
-func (k *SM2PrivateKey) Public() *SM2PublicKey { return &SM2PublicKey{k: &k.k.PublicKey} }
+// SM2MaxUIDLen is the longest user id SM2 allows: ZA encodes the id's length in
+// bits in two bytes.
+const SM2MaxUIDLen = 8191
+
+// Public returns the public half (nil for a nil or empty receiver).
+func (k *SM2PrivateKey) Public() *SM2PublicKey {
+	if k == nil || k.k == nil {
+		return nil
+	}
+	return &SM2PublicKey{k: &k.k.PublicKey}
+}
 
 // String returns a description without key material.
 func (k *SM2PrivateKey) String() string { return "SM2PrivateKey(" + redacted + ")" }
@@ -87,8 +96,8 @@ func SignSM2(key *SM2PrivateKey, uid, msg []byte, enc SM2Encoding) ([]byte, erro
 	if key == nil || key.k == nil {
 		return nil, fmt.Errorf("%w: nil sm2 key", ErrKeyInvalid)
 	}
-	if len(uid) == 0 {
-		return nil, ErrNoUID
+	if err := checkUID(uid); err != nil {
+		return nil, err
 	}
 	r, s, err := sm2.Sm2Sign(key.k, msg, uid, nil)
 	if err != nil {
@@ -114,8 +123,8 @@ func VerifySM2(pub *SM2PublicKey, uid, msg, sig []byte, enc SM2Encoding) error {
 	if pub == nil || pub.k == nil {
 		return fmt.Errorf("%w: nil sm2 public key", ErrKeyInvalid)
 	}
-	if len(uid) == 0 {
-		return ErrNoUID
+	if err := checkUID(uid); err != nil {
+		return err
 	}
 	var r, s *big.Int
 	switch enc {
@@ -141,6 +150,18 @@ func VerifySM2(pub *SM2PublicKey, uid, msg, sig []byte, enc SM2Encoding) error {
 	}
 	if !sm2.Sm2Verify(pub.k, msg, uid, r, s) {
 		return ErrSignatureInvalid
+	}
+	return nil
+}
+
+// checkUID refuses an empty id (tjfoc would quietly use the default) and one too
+// long for ZA's two-byte length.
+func checkUID(uid []byte) error {
+	if len(uid) == 0 {
+		return ErrNoUID
+	}
+	if len(uid) > SM2MaxUIDLen {
+		return fmt.Errorf("signing: sm2 user id has %d bytes, at most %d allowed", len(uid), SM2MaxUIDLen)
 	}
 	return nil
 }
