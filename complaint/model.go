@@ -1,0 +1,303 @@
+package complaint
+
+import (
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Provider names a payment channel.
+type Provider string
+
+// The providers tousu speaks to.
+const (
+	WeChatPay  Provider = "wechatpay"
+	Allinpay   Provider = "allinpay"
+	PAYJS      Provider = "payjs"
+	Changxiang Provider = "changxiang"
+)
+
+// State is a complaint's state normalised across providers. The provider's own
+// value is kept in Complaint.ProviderState.
+type State string
+
+// Normalised states.
+const (
+	// StateUnknown: the provider reported no state (PAYJS) or one not yet mapped.
+	StateUnknown State = ""
+	// StatePending: filed, no merchant action yet (WeChat PENDING, Alipay
+	// WAIT_PROCESS/OVERDUE, 畅想 "添加投诉").
+	StatePending State = "pending"
+	// StateProcessing: the merchant has replied or is handling it (WeChat PROCESSING,
+	// Alipay PROCESSING/PART_OVERDUE).
+	StateProcessing State = "processing"
+	// StateResolved: handling finished (WeChat PROCESSED, Alipay PROCESSED and
+	// OVERDUE_PROCESSED).
+	StateResolved State = "resolved"
+	// StateWithdrawn: the buyer dropped the complaint (Alipay DROP_*, WeChat
+	// USER_REVOKE_COMPLAINT in history).
+	StateWithdrawn State = "withdrawn"
+)
+
+// Open reports whether the complaint still needs the merchant.
+func (s State) Open() bool { return s == StatePending || s == StateProcessing }
+
+// Kind classifies what happened, for both events and history entries. Providers
+// map their own codes (WeChat action_type and operate_type, 畅想 complaint_type,
+// Allinpay risktype) onto it and keep the original code next to it.
+type Kind string
+
+// Normalised kinds. The list is open: unmapped codes become KindOther.
+const (
+	KindOther           Kind = "other"            // anything not mapped; see the provider code
+	KindCreated         Kind = "created"          // buyer filed the complaint
+	KindContinued       Kind = "continued"        // buyer complained again
+	KindUserMessage     Kind = "user_message"     // buyer wrote a message
+	KindPlatformMessage Kind = "platform_message" // the platform (WeChat, Alipay) wrote
+	KindMerchantReply   Kind = "merchant_reply"   // the merchant replied
+	KindRefundApproved  Kind = "refund_approved"  // merchant approved a refund request
+	KindRefundRejected  Kind = "refund_rejected"  // merchant rejected a refund request
+	KindRefunded        Kind = "refunded"         // money went back (full or partial)
+	KindCompleted       Kind = "completed"        // merchant reported handling complete
+	KindPlatformService Kind = "platform_service" // platform assistance asked, cancelled or ended
+	KindWithdrawn       Kind = "withdrawn"        // buyer revoked the complaint
+	KindConfirmed       Kind = "confirmed"        // buyer confirmed the result
+	KindSatisfaction    Kind = "satisfaction"     // buyer rated the handling
+	KindStateChanged    Kind = "state_changed"    // state moved, no finer detail
+	KindUpdated         Kind = "updated"          // something changed (a poller's diff)
+	KindSystem          Kind = "system"           // a system notice in the history
+)
+
+// Actor says who wrote a history entry.
+type Actor string
+
+// Actors.
+const (
+	ActorUnknown  Actor = ""
+	ActorUser     Actor = "user"
+	ActorMerchant Actor = "merchant"
+	ActorPlatform Actor = "platform"
+	ActorSystem   Actor = "system"
+)
+
+// Money is an amount in the currency's minor unit: fen for CNY, cents for HKD.
+// Currency is an ISO 4217 code; empty means CNY, the currency of every domestic
+// provider.
+type Money struct {
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency,omitempty"`
+}
+
+// CNY returns fen as a CNY Money.
+func CNY(fen int64) Money { return Money{Amount: fen} }
+
+// Order is one payment a complaint is about.
+type Order struct {
+	// TransactionID is the channel's payment id (WeChat transaction_id, Alipay
+	// trade_no).
+	TransactionID string `json:"transaction_id,omitempty"`
+	// OutTradeNo is the merchant's own order number.
+	OutTradeNo string `json:"out_trade_no,omitempty"`
+	// ProviderOrderID is the aggregator's order id where there is one (PAYJS
+	// payjs_order_id, 畅想 order_no, Allinpay trxid).
+	ProviderOrderID string `json:"provider_order_id,omitempty"`
+	// Amount is the order amount.
+	Amount Money `json:"amount"`
+	// Refunded is the amount already refunded, when the provider says.
+	Refunded Money `json:"refunded"`
+	// PaidAt is when the buyer paid, when known.
+	PaidAt time.Time `json:"paid_at,omitzero"`
+}
+
+// MediaKind says what a media item is.
+type MediaKind string
+
+// Media kinds.
+const (
+	MediaOther     MediaKind = ""
+	MediaUser      MediaKind = "user"      // uploaded by the buyer (WeChat USER_COMPLAINT_IMAGE)
+	MediaOperation MediaKind = "operation" // attached to an operation (WeChat OPERATION_IMAGE)
+	MediaMerchant  MediaKind = "merchant"  // uploaded by the merchant
+)
+
+// Media is an image or file attached to a complaint or a history entry. URL may
+// need a signed request to fetch (WeChat) and may expire.
+type Media struct {
+	Kind         MediaKind `json:"kind,omitempty"`
+	ProviderKind string    `json:"provider_kind,omitempty"`
+	ID           string    `json:"id,omitempty"`
+	URL          string    `json:"url,omitempty"`
+}
+
+// Contact is how to reach the buyer. It is personal data: its String and
+// LogValue mask the phone number, so logging a Complaint never leaks it.
+type Contact struct {
+	// Phone is the plaintext phone number when the provider sent it in clear or the
+	// caller decrypted it (WeChat payer_phone).
+	Phone string `json:"phone,omitempty"`
+	// EncryptedPhone is the ciphertext as sent, when the phone is encrypted.
+	EncryptedPhone string `json:"encrypted_phone,omitempty"`
+	// OpenID is the buyer's WeChat openid under the merchant's appid.
+	OpenID string `json:"openid,omitempty"`
+	// Name is a display name (WeChat nickname, Alipay opposite_name).
+	Name string `json:"name,omitempty"`
+	// Other holds further handles the provider gives (畅想 "qq", Alipay
+	// "opposite_pid", a free-text "contact").
+	Other map[string]string `json:"other,omitempty"`
+}
+
+// MaskPhone keeps the first three and last two characters of a phone number and
+// masks the rest ("186******66"). Short values are masked entirely.
+func MaskPhone(p string) string {
+	r := []rune(p)
+	if len(r) < 7 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:3]) + strings.Repeat("*", len(r)-5) + string(r[len(r)-2:])
+}
+
+// String describes the contact with the phone masked.
+func (c Contact) String() string {
+	var b strings.Builder
+	b.WriteString("Contact{")
+	if c.Phone != "" {
+		b.WriteString("phone=" + MaskPhone(c.Phone) + " ")
+	}
+	if c.EncryptedPhone != "" {
+		b.WriteString("phone=encrypted ")
+	}
+	if c.Name != "" {
+		b.WriteString("name=" + c.Name)
+	}
+	return strings.TrimSpace(b.String()) + "}"
+}
+
+// GoString is String, so %#v masks the phone as well.
+func (c Contact) GoString() string { return c.String() }
+
+// LogValue makes log/slog print the masked form.
+func (c Contact) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// Problem is what the buyer complains about.
+type Problem struct {
+	// Type is the normalised category.
+	Type ProblemType `json:"type,omitempty"`
+	// ProviderType is the provider's own code (WeChat problem_type).
+	ProviderType string `json:"provider_type,omitempty"`
+	// Description is the category text (WeChat problem_description, 畅想
+	// complaint_type_text).
+	Description string `json:"description,omitempty"`
+}
+
+// ProblemType is a normalised complaint category.
+type ProblemType string
+
+// Problem types.
+const (
+	ProblemOther          ProblemType = ""
+	ProblemRefund         ProblemType = "refund"           // the buyer wants money back
+	ProblemServiceNotWork ProblemType = "service_not_work" // paid service or benefit not delivered
+)
+
+// Refund is what is known about money going back to the buyer.
+type Refund struct {
+	// Requested is the amount the buyer asked for (WeChat apply_refund_amount).
+	Requested Money `json:"requested"`
+	// Refunded is the amount refunded so far (畅想 final_refund_money).
+	Refunded Money `json:"refunded"`
+	// Full reports that every order was refunded in full (WeChat
+	// complaint_full_refunded).
+	Full bool `json:"full,omitempty"`
+	// RefundedAt is when the refund happened, when known.
+	RefundedAt time.Time `json:"refunded_at,omitzero"`
+}
+
+// Complaint is one buyer complaint, the same shape for every provider.
+// Converters are lossless: what does not map stays in Raw, the provider's own
+// typed struct (for example *wechatpay.Complaint).
+type Complaint struct {
+	Provider Provider `json:"provider"`
+	// ID is the provider's complaint id. Where a provider has none (old PAYJS
+	// responses) the provider package derives a stable one and says how.
+	ID string `json:"id"`
+	// MerchantID is the merchant the complaint is against (WeChat
+	// complainted_mchid, Allinpay cusid, PAYJS mchid).
+	MerchantID string `json:"merchant_id,omitempty"`
+	// ChannelID is the id at the underlying channel when the provider relays one
+	// (Allinpay relays WeChat and Alipay complaints; 畅想 gives an Alipay number).
+	ChannelID string `json:"channel_id,omitempty"`
+
+	State         State  `json:"state"`
+	ProviderState string `json:"provider_state,omitempty"`
+
+	Problem Problem `json:"problem"`
+	// Content is the buyer's own text.
+	Content string  `json:"content,omitempty"`
+	Orders  []Order `json:"orders,omitempty"`
+	// Amount is the complained amount: the provider's figure, or the sum of Orders.
+	Amount  Money   `json:"amount"`
+	Refund  Refund  `json:"refund"`
+	Contact Contact `json:"contact"`
+	Media   []Media `json:"media,omitempty"`
+
+	// Times the buyer has complained about this (WeChat user_complaint_times).
+	Times int `json:"times,omitempty"`
+	// AwaitingReply: the buyer wrote and the merchant has not answered yet.
+	AwaitingReply bool `json:"awaiting_reply,omitempty"`
+	// Urgent: the provider asks for an immediate answer (WeChat
+	// need_immediate_service).
+	Urgent bool `json:"urgent,omitempty"`
+	// PlatformAssisting: the platform's support is involved.
+	PlatformAssisting bool `json:"platform_assisting,omitempty"`
+	// Tags are provider labels such as WeChat's TRUSTED or HIGH_RISK.
+	Tags []string `json:"tags,omitempty"`
+
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	// UpdatedAt is the last change the provider reports, when it reports one.
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	// DueAt is the merchant's deadline (Alipay gmt_overdue), when known.
+	DueAt time.Time `json:"due_at,omitzero"`
+	// ClosedAt is when the complaint was closed, when known.
+	ClosedAt time.Time `json:"closed_at,omitzero"`
+
+	// Raw is the provider's own struct, unchanged.
+	Raw any `json:"-"`
+}
+
+// Event is one thing that happened to a complaint, as pushed by a provider or
+// found by a poller.
+type Event struct {
+	// ID de-duplicates deliveries: the same event delivered twice has the same ID
+	// (WeChat envelope id, PAYJS complaint_id, ...). Providers prefix nothing; the
+	// Store sees Provider and ID together.
+	ID       string   `json:"id"`
+	Provider Provider `json:"provider"`
+	Kind     Kind     `json:"kind"`
+	// ProviderKind is the provider's own code (WeChat action_type, 畅想
+	// complaint_type).
+	ProviderKind string `json:"provider_kind,omitempty"`
+	ComplaintID  string `json:"complaint_id"`
+	// Complaint is filled when the notification carries the complaint (畅想,
+	// Allinpay Alipay notifies) or the receiver enriched the event with a Get.
+	Complaint *Complaint `json:"complaint,omitempty"`
+	// Time is when the provider says the event happened, or when it was received.
+	Time time.Time `json:"time,omitzero"`
+	// Raw is the provider's own notification struct.
+	Raw any `json:"-"`
+}
+
+// DedupeKey is the key a Store sees: provider and event id.
+func (e *Event) DedupeKey() string { return string(e.Provider) + ":" + e.ID }
+
+// Entry is one line of a complaint's negotiation history.
+type Entry struct {
+	ID           string    `json:"id,omitempty"`
+	Actor        Actor     `json:"actor,omitempty"`
+	ActorName    string    `json:"actor_name,omitempty"`
+	Kind         Kind      `json:"kind"`
+	ProviderKind string    `json:"provider_kind,omitempty"`
+	Content      string    `json:"content,omitempty"`
+	Media        []Media   `json:"media,omitempty"`
+	Time         time.Time `json:"time,omitzero"`
+	Raw          any       `json:"-"`
+}

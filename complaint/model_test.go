@@ -1,0 +1,85 @@
+package complaint
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestMaskPhone(t *testing.T) {
+	cases := map[string]string{
+		"18612045566":    "186******66",
+		"+8618612045566": "+86*********66",
+		"123456":         "******",
+		"":               "",
+	}
+	for in, want := range cases {
+		if got := MaskPhone(in); got != want {
+			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestContactNeverPrintsThePhone(t *testing.T) {
+	const phone = "18612045566"
+	c := Complaint{ID: "c1", Contact: Contact{Phone: phone, Name: "buyer"}}
+	var logs bytes.Buffer
+	l := slog.New(slog.NewJSONHandler(&logs, nil))
+	l.Info("complaint", "contact", c.Contact)
+	l.Info("complaint", slog.Any("contact", c.Contact))
+	outs := []string{
+		fmt.Sprint(c.Contact), fmt.Sprintf("%v %+v %#v %s", c.Contact, c.Contact, c.Contact, c.Contact),
+		fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), logs.String(),
+	}
+	for _, out := range outs {
+		if strings.Contains(out, phone) {
+			t.Fatalf("phone leaked: %s", out)
+		}
+	}
+	if !strings.Contains(outs[0], "186******66") {
+		t.Fatalf("masked phone missing: %s", outs[0])
+	}
+	// JSON is for storage, not logs: it keeps the phone so a user's database has it.
+	b, _ := json.Marshal(c)
+	if !strings.Contains(string(b), phone) {
+		t.Fatalf("json lost the phone: %s", b)
+	}
+}
+
+func TestStateOpen(t *testing.T) {
+	for s, want := range map[State]bool{StatePending: true, StateProcessing: true, StateResolved: false,
+		StateWithdrawn: false, StateUnknown: false} {
+		if s.Open() != want {
+			t.Errorf("%q.Open() = %v", s, !want)
+		}
+	}
+}
+
+func TestValidationErrorMatchesSentinel(t *testing.T) {
+	err := fmt.Errorf("wechatpay: %w", &ValidationError{Field: "response_content", Reason: "longer than 200 characters"})
+	if !errors.Is(err, ErrInvalidRequest) {
+		t.Fatal("ValidationError does not match ErrInvalidRequest")
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Field != "response_content" {
+		t.Fatal("errors.As failed")
+	}
+	if errors.Is(err, ErrNotFound) {
+		t.Fatal("ValidationError matches an unrelated sentinel")
+	}
+	if !errors.Is(ErrUnsupported, errors.ErrUnsupported) {
+		t.Fatal("ErrUnsupported is not errors.ErrUnsupported")
+	}
+}
+
+func TestEventDedupeKey(t *testing.T) {
+	a := Event{Provider: WeChatPay, ID: "x"}
+	b := Event{Provider: PAYJS, ID: "x"}
+	if a.DedupeKey() == b.DedupeKey() {
+		t.Fatal("events of two providers with the same id share a dedupe key")
+	}
+}
