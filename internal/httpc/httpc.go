@@ -1,0 +1,161 @@
+package httpc
+
+import (
+	"log/slog"
+	"math"
+	"net/http"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// Defaults used when the corresponding [Options] or [Retry] field is zero.
+const (
+	// DefaultTimeout bounds one attempt: connecting, sending, and reading
+	// the whole response body.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxResponseBytes bounds a response body after decompression.
+	DefaultMaxResponseBytes int64 = 16 << 20
+	// DefaultMaxRetryAfter is the longest Retry-After that is waited out.
+	DefaultMaxRetryAfter = 60 * time.Second
+	// DefaultUserAgent is sent when Options.UserAgent is empty.
+	DefaultUserAgent = "tousu-go (+https://github.com/tousu-go/tousu)"
+)
+
+// ErrResponseTooLarge is returned (wrapped) by a request whose response body
+// exceeds Options.MaxResponseBytes. It is resty's sentinel, re-exported so
+// that providers can test for it without importing resty.
+var ErrResponseTooLarge = resty.ErrResponseBodyTooLarge
+
+// Options configure a provider's HTTP client. Providers embed it in their
+// config and fill it from their functional options (WithBaseURL,
+// WithHTTPClient, WithTransport, WithTimeout, WithRetry, WithLogger).
+//
+// The zero value is usable but does not retry; start from [DefaultOptions]
+// to get the house defaults.
+type Options struct {
+	// BaseURL is prefixed to relative request URLs.
+	BaseURL string
+	// HTTPClient is optional; when set its Transport, Jar and CheckRedirect
+	// are used. It is never modified: New builds its own http.Client.
+	HTTPClient *http.Client
+	// Transport is optional and overrides HTTPClient's transport (httpmock
+	// in tests). With neither set, http.DefaultTransport is used.
+	Transport http.RoundTripper
+	// Timeout bounds each attempt, not the whole call with its retries (use
+	// the context for that). 0 means DefaultTimeout; negative means none.
+	Timeout time.Duration
+	// Retry is the retry policy.
+	Retry Retry
+	// Logger receives resty's messages and one Debug line per attempt.
+	// nil discards everything.
+	Logger *slog.Logger
+	// UserAgent is sent on every request; empty means DefaultUserAgent.
+	UserAgent string
+	// MaxResponseBytes bounds a response body; a larger one is an error
+	// wrapping ErrResponseTooLarge. 0 means DefaultMaxResponseBytes;
+	// negative means no limit. The limit does not apply to requests made
+	// with SetDoNotParseResponse or SetOutput, which must bound their own
+	// reads.
+	MaxResponseBytes int64
+}
+
+// Retry is the retry policy of a client. The zero value never retries.
+type Retry struct {
+	// MaxRetries is the number of retries after the first attempt; 0 means
+	// none.
+	MaxRetries int
+	// MinWait and MaxWait bound the exponential backoff with jitter between
+	// attempts. Both 0 means no wait (tests).
+	MinWait, MaxWait time.Duration
+	// MaxRetryAfter is the longest Retry-After (seconds or HTTP-date, on
+	// 429 and 503) that is honoured; a response asking for a longer wait
+	// is not retried but returned. 0 means DefaultMaxRetryAfter; negative
+	// means any positive Retry-After ends retrying.
+	MaxRetryAfter time.Duration
+	// RetryWrites also retries non-idempotent requests (POST, PUT, PATCH,
+	// DELETE). Prefer marking single requests with Idempotent.
+	RetryWrites bool
+}
+
+// DefaultRetry returns the house retry policy: 2 retries, backoff from 200ms
+// up to 3s, Retry-After honoured up to DefaultMaxRetryAfter, reads only.
+func DefaultRetry() Retry {
+	return Retry{
+		MaxRetries:    2,
+		MinWait:       200 * time.Millisecond,
+		MaxWait:       3 * time.Second,
+		MaxRetryAfter: DefaultMaxRetryAfter,
+	}
+}
+
+// DefaultOptions returns the options a provider starts from before applying
+// the caller's functional options.
+func DefaultOptions() Options {
+	return Options{
+		Timeout:          DefaultTimeout,
+		Retry:            DefaultRetry(),
+		UserAgent:        DefaultUserAgent,
+		MaxResponseBytes: DefaultMaxResponseBytes,
+	}
+}
+
+// New builds a resty client from o. It does no I/O. The client is safe for
+// concurrent use; callers configure requests with client.R().SetContext(ctx).
+//
+// The caller must not enable resty's debug mode or replace its logger,
+// retry conditions or RetryAfter function: those carry the redaction and
+// retry guarantees described in the package documentation.
+func New(o Options) *resty.Client {
+	hc := &http.Client{}
+	if o.HTTPClient != nil {
+		hc.Transport = o.HTTPClient.Transport
+		hc.Jar = o.HTTPClient.Jar
+		hc.CheckRedirect = o.HTTPClient.CheckRedirect
+	}
+	if o.Transport != nil {
+		hc.Transport = o.Transport
+	}
+	if hc.Transport == nil {
+		// resty would otherwise build a fresh transport (and connection
+		// pool) per client.
+		hc.Transport = http.DefaultTransport
+	}
+	switch {
+	case o.Timeout == 0:
+		hc.Timeout = DefaultTimeout
+	case o.Timeout > 0:
+		hc.Timeout = o.Timeout
+	}
+
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+
+	c := resty.NewWithClient(hc)
+	c.SetLogger(restyLogger{logger})
+	c.SetDebug(false)
+	if o.BaseURL != "" {
+		c.SetBaseURL(o.BaseURL)
+	}
+	ua := o.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	c.SetHeader("User-Agent", ua)
+
+	limit := o.MaxResponseBytes
+	switch {
+	case limit == 0:
+		limit = DefaultMaxResponseBytes
+	case limit < 0:
+		limit = 0 // resty: <= 0 means unlimited
+	}
+	c.SetResponseBodyLimit(int(min(limit, math.MaxInt)))
+
+	p := newPolicy(o.Retry, logger)
+	p.install(c)
+	installLogHooks(c, logger)
+	return c
+}
