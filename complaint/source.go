@@ -72,3 +72,10 @@ type Responder interface {
 	// DecideRefund approves or rejects a refund request.
 	DecideRefund(ctx context.Context, complaintID string, d RefundDecision) error
 }
+
+// Throttled is implemented by a Source whose provider documents a polling limit
+// (PAYJS: about once every 4 hours). A poller never lists such a source more often
+// than MinPollInterval.
+type Throttled interface {
+	MinPollInterval() time.Duration
+}
