@@ -29,12 +29,12 @@ func TestPAYJSParamString(t *testing.T) {
 		{Key: "mchid", Value: "123456"},
 		{Key: "body", Value: "测试 订单"}, // raw: a literal space and UTF-8, no URL encoding
 		{Key: "sign", Value: "ABC"},
-		{Key: "attach", Value: ""},   // PHP falsy: dropped
-		{Key: "hide", Value: "0"},    // PHP falsy: dropped
-		{Key: "auto", Value: " "},    // truthy in PHP: kept
+		{Key: "attach", Value: ""},    // PHP falsy: dropped
+		{Key: "hide", Value: "0"},     // PHP falsy: dropped
+		{Key: "auto", Value: " "},     // truthy in PHP: kept
 		{Key: "amount", Value: "0.0"}, // the string "0.0" is truthy in PHP: kept
-		{Key: "Zeta", Value: "z"},    // ksort is byte order: upper case first
-		{Key: "_u", Value: "u"},      // '_' (0x5F) sorts between upper and lower case
+		{Key: "Zeta", Value: "z"},     // ksort is byte order: upper case first
+		{Key: "_u", Value: "u"},       // '_' (0x5F) sorts between upper and lower case
 		{Key: "notify_url", Value: "https://example.com/n?a=1&b=2"},
 	}
 	const want = "Zeta=z&_u=u&amount=0.0&auto= &body=测试 订单&mchid=123456&notify_url=https://example.com/n?a=1&b=2&total_fee=1&key=xxxxxx"

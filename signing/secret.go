@@ -13,25 +13,25 @@ const redacted = "[REDACTED]"
 // String, GoString, Format and LogValue never reveal the bytes, so a Secret can sit
 // in a config struct that is logged or printed with %+v.
 //
-// The bytes sit behind a pointer: even where fmt cannot call Format (a Secret in
-// an unexported struct field, which fmt prints by reflection), it prints only an
-// address, never the contents.
+// The bytes sit behind a function value: where fmt cannot call Format (a Secret
+// in an unexported struct field, which fmt prints by reflection, even under a bad
+// verb such as %s) it prints a function as an address, never the contents.
 type Secret struct {
-	p *[]byte
+	get func() []byte
 }
 
 // NewSecret copies s into a Secret.
 func NewSecret(s string) Secret {
 	b := []byte(s)
-	return Secret{p: &b}
+	return Secret{get: func() []byte { return b }}
 }
 
 // Bytes returns the secret bytes. The caller must not modify or log them.
 func (s Secret) Bytes() []byte {
-	if s.p == nil {
+	if s.get == nil {
 		return nil
 	}
-	return *s.p
+	return s.get()
 }
 
 // Len reports the length of the secret in bytes.
