@@ -20,7 +20,8 @@ import (
 //     certificates ("CERTIFICATE"). The label is a hint, not trusted: PKCS#8 wrapped
 //     as "RSA PRIVATE KEY" (common in PHP Allinpay code) still loads.
 //   - bare Base64 DER with no armour, line breaks allowed (how Allinpay hands out
-//     PKCS#8 private keys and SubjectPublicKeyInfo public keys).
+//     PKCS#8 private keys and SubjectPublicKeyInfo public keys);
+//   - binary DER, as in a .der file.
 // Encrypted PEM is rejected. Errors wrap ErrKeyInvalid and never quote key bytes.
 
 var (
@@ -29,8 +30,9 @@ var (
 )
 
 // derBlocks returns the DER candidates in data: each PEM block, or the bare Base64
-// decoding of data when it has no PEM armour.
+// decoding of data when it has no PEM armour, or data itself when it is binary DER.
 func derBlocks(data []byte) ([]*pem.Block, error) {
+	raw := data
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%w: empty key data", ErrKeyInvalid)
@@ -65,7 +67,12 @@ func derBlocks(data []byte) ([]*pem.Block, error) {
 	}
 	der, err := decodeBase64(string(compact))
 	if err != nil {
-		return nil, fmt.Errorf("%w: neither pem nor base64", ErrKeyInvalid)
+		// Binary DER (a .der file) starts with a SEQUENCE tag, which is never
+		// the first byte of a Base64 DER key ("M").
+		if raw[0] == 0x30 {
+			return []*pem.Block{{Bytes: raw}}, nil
+		}
+		return nil, fmt.Errorf("%w: neither pem, base64 nor der", ErrKeyInvalid)
 	}
 	return []*pem.Block{{Bytes: der}}, nil
 }

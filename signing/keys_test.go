@@ -71,6 +71,30 @@ func TestParseRSAPublicKeyFormats(t *testing.T) {
 	}
 }
 
+func TestParseBinaryDER(t *testing.T) {
+	der := testdataB64(t, "openssl/rsa_pkcs8.b64")
+	k, err := signing.ParseRSAPrivateKey(der)
+	if err != nil || !k.Key().Equal(opensslRSAKey(t).Key()) {
+		t.Fatalf("binary pkcs#8: %v", err)
+	}
+	if _, err := signing.ParseRSAPublicKey(testdataB64(t, "openssl/rsa_pub.b64")); err != nil {
+		t.Fatalf("binary spki: %v", err)
+	}
+	if _, err := signing.ParseCertificate(testdataB64(t, "openssl/rsa_cert.b64")); err != nil {
+		t.Fatalf("binary certificate: %v", err)
+	}
+	if _, err := signing.ParseSM2PrivateKey(testdataB64(t, "openssl/sm2_pkcs8.b64")); err != nil {
+		t.Fatalf("binary sm2 pkcs#8: %v", err)
+	}
+	if _, err := signing.ParseSM2PublicKey(testdataB64(t, "openssl/sm2_pub.b64")); err != nil {
+		t.Fatalf("binary sm2 spki: %v", err)
+	}
+	// Binary that is not DER is still rejected.
+	if _, err := signing.ParseRSAPrivateKey([]byte{0x30, 0xff, 0x00}); !errors.Is(err, signing.ErrKeyInvalid) {
+		t.Fatal(err)
+	}
+}
+
 func TestParseSM2KeyFormats(t *testing.T) {
 	want := opensslSM2Key(t)
 	wantPub, err := signing.MarshalSM2PublicKey(want.Public())
