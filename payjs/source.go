@@ -96,7 +96,9 @@ type SourceOption func(*Source)
 
 // WithPollInterval sets the minimum time between two complaint calls. 0 or less
 // turns the client-side refusal off (PAYJS's own limit still applies).
-func WithPollInterval(d time.Duration) SourceOption { return func(s *Source) { s.interval = max(d, 0) } }
+func WithPollInterval(d time.Duration) SourceOption {
+	return func(s *Source) { s.interval = max(d, 0) }
+}
 
 // NewSource returns the adapter for c.
 func NewSource(c *Client, opts ...SourceOption) *Source {
