@@ -2,6 +2,7 @@ package signing
 
 import (
 	"bytes"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -239,10 +240,26 @@ func sm2PublicFromPoint(pt []byte) (*SM2PublicKey, error) {
 	x := new(big.Int).SetBytes(pt[1:33])
 	y := new(big.Int).SetBytes(pt[33:])
 	p := c.Params().P
-	if x.Cmp(p) >= 0 || y.Cmp(p) >= 0 || !c.IsOnCurve(x, y) {
+	if x.Cmp(p) >= 0 || y.Cmp(p) >= 0 || !onSM2Curve(c.Params(), x, y) {
 		return nil, fmt.Errorf("%w: point is not on the sm2 curve", ErrKeyInvalid)
 	}
 	return &SM2PublicKey{k: &sm2.PublicKey{Curve: c, X: x, Y: y}}, nil
+}
+
+// onSM2Curve checks y² = x³ - 3x + b (mod p), the SM2 curve equation (a = -3),
+// with math/big instead of the deprecated elliptic.Curve.IsOnCurve.
+func onSM2Curve(params *elliptic.CurveParams, x, y *big.Int) bool {
+	p := params.P
+	lhs := new(big.Int).Mul(y, y)
+	lhs.Mod(lhs, p)
+	rhs := new(big.Int).Mul(x, x)
+	rhs.Mul(rhs, x)
+	threeX := new(big.Int).Lsh(x, 1)
+	threeX.Add(threeX, x)
+	rhs.Sub(rhs, threeX)
+	rhs.Add(rhs, params.B)
+	rhs.Mod(rhs, p)
+	return lhs.Cmp(rhs) == 0
 }
 
 // sm2PrivateFromScalar builds a key from its big-endian scalar d, 0 < d < n-1
@@ -254,6 +271,9 @@ func sm2PrivateFromScalar(d []byte) (*SM2PrivateKey, error) {
 	if k.Sign() == 0 || k.Cmp(new(big.Int).Sub(n, big.NewInt(1))) >= 0 {
 		return nil, fmt.Errorf("%w: sm2 private scalar out of range", ErrKeyInvalid)
 	}
+	// The standard library has no SM2 curve, so the elliptic.Curve method
+	// (deprecated for NIST curves only in favour of crypto/ecdh) is the one way.
+	//lint:ignore SA1019 tjfoc's SM2 curve is only reachable through elliptic.Curve
 	x, y := c.ScalarBaseMult(k.FillBytes(make([]byte, 32)))
 	return &SM2PrivateKey{k: &sm2.PrivateKey{PublicKey: sm2.PublicKey{Curve: c, X: x, Y: y}, D: k}}, nil
 }

@@ -186,16 +186,17 @@ func TestParseKeyRejects(t *testing.T) {
 		}
 	}
 	garbage := map[string][]byte{
-		"empty":        nil,
-		"spaces":       []byte(" \n\t"),
-		"not base64":   []byte("this is not a key!"),
-		"base64 junk":  []byte("aGVsbG8gd29ybGQ="),
-		"bad pem":      []byte("-----BEGIN PRIVATE KEY-----\n!!!\n-----END PRIVATE KEY-----\n"),
-		"pem junk":     []byte("-----BEGIN PRIVATE KEY-----\naGVsbG8=\n-----END PRIVATE KEY-----\n"),
-		"truncated":    testdata(t, "openssl/rsa_pkcs8.b64")[:100],
-		"half pem":     testdata(t, "openssl/sm2_pkcs8.pem")[:60],
-		"sm2 bad pt":   bytes.Replace(testdataB64(t, "openssl/sm2_pub.b64"), []byte{0x04}, []byte{0x02}, 1),
-		"sm2 pub junk": []byte(signing.EncodeBase64(append(testdataB64(t, "openssl/sm2_pub.b64")[:40], make([]byte, 51)...))),
+		"empty":         nil,
+		"spaces":        []byte(" \n\t"),
+		"not base64":    []byte("this is not a key!"),
+		"base64 junk":   []byte("aGVsbG8gd29ybGQ="),
+		"bad pem":       []byte("-----BEGIN PRIVATE KEY-----\n!!!\n-----END PRIVATE KEY-----\n"),
+		"pem junk":      []byte("-----BEGIN PRIVATE KEY-----\naGVsbG8=\n-----END PRIVATE KEY-----\n"),
+		"truncated":     testdata(t, "openssl/rsa_pkcs8.b64")[:100],
+		"half pem":      testdata(t, "openssl/sm2_pkcs8.pem")[:60],
+		"sm2 off curve": offCurve(t),
+		"sm2 bad pt":    bytes.Replace(testdataB64(t, "openssl/sm2_pub.b64"), []byte{0x04}, []byte{0x02}, 1),
+		"sm2 pub junk":  []byte(signing.EncodeBase64(append(testdataB64(t, "openssl/sm2_pub.b64")[:40], make([]byte, 51)...))),
 	}
 	for name, in := range garbage {
 		if _, err := signing.ParseRSAPrivateKey(in); !errors.Is(err, signing.ErrKeyInvalid) {
@@ -214,6 +215,12 @@ func TestParseKeyRejects(t *testing.T) {
 			t.Errorf("sm2 public %s: %v", name, err)
 		}
 	}
+}
+
+func offCurve(t *testing.T) []byte {
+	der := testdataB64(t, "openssl/sm2_pub.b64")
+	der[len(der)-1] ^= 1 // Y changes, X stays: no longer on the curve
+	return []byte(signing.EncodeBase64(der))
 }
 
 // An SM2 PKCS#8 key whose embedded public point does not belong to its scalar

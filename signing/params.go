@@ -76,7 +76,12 @@ type ParamRule struct {
 // Build returns the string to sign for params and secret, as bytes. The result
 // contains the secret when Placement is not KeyNone: never log it.
 func (r *ParamRule) Build(params []Param, secret []byte) []byte {
-	return r.Append(nil, params, secret)
+	// Size the result once: the pairs plus "&"/"=", and the secret with its name.
+	n := len(secret) + len(r.KeyName) + len("&key=")
+	for _, p := range params {
+		n += len(p.Key) + len(p.Path) + len(p.Value) + 2
+	}
+	return r.Append(make([]byte, 0, n), params, secret)
 }
 
 // Append is Build appending to dst, for callers that reuse a buffer. When params
