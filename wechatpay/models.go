@@ -693,7 +693,7 @@ type NotificationURL struct {
 const MaxImageBytes = 2 << 20
 
 // UploadImageRequest uploads a JPG, PNG or BMP of at most 2 MB. Filename must
-// end in .jpg, .jpeg, .png or .bmp.
+// end in .jpg, .png or .bmp and match the data.
 type UploadImageRequest struct {
 	Filename string
 	Data     []byte

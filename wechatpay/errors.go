@@ -1,0 +1,91 @@
+package wechatpay
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/tousu-go/tousu/complaint"
+)
+
+// APIError is a non-2xx answer from WeChat Pay. It matches the shared
+// sentinels with errors.Is: complaint.ErrRateLimited (429, FREQUENCY_LIMITED,
+// RATE_LIMITED), complaint.ErrNotFound (404, RESOURCE_NOT_EXISTS),
+// complaint.ErrUnauthorized (401, SIGN_ERROR, NO_AUTH) and
+// complaint.ErrInvalidRequest (400, PARAM_ERROR, INVALID_REQUEST).
+type APIError struct {
+	StatusCode int
+	// Code and Message are WeChat's; Message is Chinese text meant for people.
+	Code    string
+	Message string
+	// Detail is WeChat's detail object; a 401 SIGN_ERROR carries
+	// sign_information (what WeChat thinks was signed) there.
+	Detail *ErrorDetail
+	// RequestID is the Request-ID header; WeChat support asks for it.
+	RequestID string
+	// Header is the response header.
+	Header http.Header
+}
+
+func newAPIError(r *RawResponse) *APIError {
+	e := &APIError{StatusCode: r.StatusCode, RequestID: r.RequestID, Header: r.Header}
+	var b ErrorBody
+	if len(r.Body) > 0 && json.Unmarshal(r.Body, &b) == nil {
+		e.Code, e.Message, e.Detail = b.Code, b.Message, b.Detail
+	}
+	return e
+}
+
+// Error describes the failure without the response body.
+func (e *APIError) Error() string {
+	s := "wechatpay: http " + strconv.Itoa(e.StatusCode)
+	if e.Code != "" {
+		s += " " + e.Code
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	if e.Detail != nil && e.Detail.Field != "" {
+		s += " (field " + e.Detail.Field + ")"
+	}
+	if e.RequestID != "" {
+		s += " [request-id " + e.RequestID + "]"
+	}
+	return s
+}
+
+// Is maps the error onto the shared sentinels of package complaint.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case complaint.ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests || e.Code == CodeFrequencyLimited || e.Code == CodeRateLimited
+	case complaint.ErrNotFound:
+		return e.StatusCode == http.StatusNotFound || e.Code == CodeResourceNotExists
+	case complaint.ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized || e.Code == CodeSignError || e.Code == CodeNoAuth
+	case complaint.ErrInvalidRequest:
+		return e.StatusCode == http.StatusBadRequest || e.Code == CodeParamError || e.Code == CodeInvalidRequest
+	}
+	return false
+}
+
+// ResponseError is a 2xx response whose signature did not verify. Its Err
+// matches complaint.ErrSignatureInvalid, complaint.ErrTimestampSkew or
+// complaint.ErrUnknownKey. The unverified body is not kept.
+type ResponseError struct {
+	Method, Path string
+	RequestID    string
+	Err          error
+}
+
+// Error describes the failure.
+func (e *ResponseError) Error() string {
+	s := "wechatpay: " + e.Method + " " + e.Path + ": response verification failed: " + e.Err.Error()
+	if e.RequestID != "" {
+		s += " [request-id " + e.RequestID + "]"
+	}
+	return s
+}
+
+// Unwrap returns the verification error.
+func (e *ResponseError) Unwrap() error { return e.Err }

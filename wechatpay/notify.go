@@ -1,0 +1,159 @@
+package wechatpay
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/signing"
+)
+
+// MaxNotificationBytes bounds a callback body read by ParseNotification. A
+// complaint notification is well under 2 KiB.
+const MaxNotificationBytes int64 = 64 << 10
+
+// ParseNotification reads a complaint callback (at most MaxNotificationBytes;
+// the body is put back on r), verifies its signature over the raw body,
+// checks the algorithm, decrypts the resource with the APIv3 key and decodes
+// {complaint_id, action_type} into n.Decrypted. An unknown certificate serial
+// triggers one certificate download when the client allows it.
+//
+// Errors match complaint.ErrBodyTooLarge, complaint.ErrSignatureInvalid
+// (including WeChat's WECHATPAY/SIGNTEST probes), complaint.ErrTimestampSkew,
+// complaint.ErrUnknownKey or complaint.ErrMalformedNotification. Never pass a
+// body your framework decoded and re-encoded: the signature covers the bytes
+// WeChat sent.
+func (c *Client) ParseNotification(r *http.Request) (*Notification, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: nil request", complaint.ErrMalformedNotification)
+	}
+	body, err := complaint.ReadBody(r, MaxNotificationBytes)
+	if err != nil {
+		return nil, err
+	}
+	return c.ParseNotificationBody(r.Context(), r.Header, body)
+}
+
+// ParseNotificationBody is ParseNotification for a header and raw body your
+// framework already read.
+func (c *Client) ParseNotificationBody(ctx context.Context, h http.Header, body []byte) (*Notification, error) {
+	n := new(Notification)
+	if err := c.parseNotification(ctx, h, body, n); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func malformed(reason string) error {
+	return fmt.Errorf("%w: %s", complaint.ErrMalformedNotification, reason)
+}
+
+func (c *Client) parseNotification(ctx context.Context, h http.Header, body []byte, n *Notification) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := c.verify(ctx, h, body, true); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, n); err != nil {
+		return malformed("body is not a notification envelope")
+	}
+	if n.ID == "" {
+		return malformed("envelope has no id")
+	}
+	n.RequestID = headerValue(h, hdrRequestID)
+	res := &n.Resource
+	if res.Algorithm != AlgorithmAEADAES256GCM {
+		return malformed("unsupported resource algorithm")
+	}
+	if len(res.Nonce) != signing.AESGCMNonceSize {
+		return malformed("resource nonce is not 12 bytes")
+	}
+	if len(res.Ciphertext) > base64.StdEncoding.EncodedLen(int(MaxNotificationBytes)) {
+		return malformed("resource ciphertext too long")
+	}
+	ct := make([]byte, base64.StdEncoding.DecodedLen(len(res.Ciphertext)))
+	k, err := base64.StdEncoding.Decode(ct, []byte(res.Ciphertext))
+	if err != nil {
+		return malformed("resource ciphertext is not base64")
+	}
+	pt, err := c.aead.Open(ct[:0], []byte(res.Nonce), ct[:k], []byte(res.AssociatedData))
+	if err != nil {
+		return fmt.Errorf("%w: resource does not decrypt (check the apiv3 key): %w", complaint.ErrMalformedNotification, err)
+	}
+	if err := json.Unmarshal(pt, &n.Decrypted); err != nil {
+		return malformed("decrypted resource is not json")
+	}
+	if strings.HasPrefix(string(n.EventType), "COMPLAINT.") && n.Decrypted.ComplaintID == "" {
+		return malformed("decrypted resource has no complaint_id")
+	}
+	return nil
+}
+
+// Receiver plugs a client into complaint.NewHandler: it verifies and
+// decrypts WeChat complaint callbacks and answers the way WeChat expects
+// (200 with an empty body on success; 4xx/5xx with {"code":"FAIL",...} on
+// failure, so WeChat redelivers). Events carry only ids; to have the handler
+// fetch the complaint before your sink runs, pass
+// complaint.WithEnrichment(client.Source()) to NewHandler.
+type Receiver struct {
+	c *Client
+}
+
+// NewReceiver returns the receiver for c's callbacks.
+func NewReceiver(c *Client) *Receiver { return &Receiver{c: c} }
+
+// Provider is complaint.WeChatPay.
+func (*Receiver) Provider() complaint.Provider { return complaint.WeChatPay }
+
+// Receive verifies and parses one callback. Complaint events (COMPLAINT.*)
+// become one complaint.Event whose ID is the envelope id, so redeliveries
+// de-duplicate; other verified events (SECURITY_ECHO.SUCCESS) are
+// acknowledged and dispatch nothing.
+func (r *Receiver) Receive(ctx context.Context, h http.Header, body []byte) ([]complaint.Event, error) {
+	if r == nil || r.c == nil {
+		return nil, fmt.Errorf("%w: receiver without client", complaint.ErrInternal)
+	}
+	n := new(Notification)
+	if err := r.c.parseNotification(ctx, h, body, n); err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(string(n.EventType), "COMPLAINT.") {
+		return nil, nil
+	}
+	return []complaint.Event{*NotificationEvent(n)}, nil
+}
+
+var ackFail = map[int][]byte{}
+
+func failBody(msg string) []byte {
+	b, _ := json.Marshal(map[string]string{"code": "FAIL", "message": msg})
+	return b
+}
+
+func init() {
+	ackFail[http.StatusUnauthorized] = failBody("signature verification failed")
+	ackFail[http.StatusBadRequest] = failBody("malformed notification")
+	ackFail[http.StatusRequestEntityTooLarge] = failBody("body too large")
+	ackFail[http.StatusInternalServerError] = failBody("internal error")
+}
+
+// Ack answers 200 with no body on success, or complaint.StatusFor(err) with
+// {"code":"FAIL","message":...}; the message is generic and never echoes the
+// error.
+func (*Receiver) Ack(err error) complaint.Ack {
+	if err == nil {
+		return complaint.Ack{Status: http.StatusOK}
+	}
+	st := complaint.StatusFor(err)
+	body, ok := ackFail[st]
+	if !ok {
+		body = ackFail[http.StatusInternalServerError]
+	}
+	return complaint.Ack{Status: st, ContentType: "application/json", Body: append([]byte(nil), body...)}
+}
+
