@@ -52,10 +52,29 @@ func WithTransport(rt http.RoundTripper) Option { return func(c *config) { c.htt
 // WithTimeout bounds each attempt (default 30s; negative: none).
 func WithTimeout(d time.Duration) Option { return func(c *config) { c.http.Timeout = d } }
 
-// WithRetry sets the retry policy. By default only Check (a read) is retried on
-// transport errors, 429 and 5xx; Complaints is not, so a retry never spends the
-// endpoint's rate limit, and writes are not.
-func WithRetry(r httpc.Retry) Option { return func(c *config) { c.http.Retry = r } }
+// Retry is a retry policy. The zero value never retries.
+type Retry struct {
+	// MaxRetries is the number of retries after the first attempt.
+	MaxRetries int
+	// MinWait and MaxWait bound the exponential backoff with jitter.
+	MinWait, MaxWait time.Duration
+	// MaxRetryAfter caps the Retry-After waited out (0: 60 seconds).
+	MaxRetryAfter time.Duration
+	// RetryWrites also retries refund, close, reverse and complaint. A repeated
+	// refund is harmless at PAYJS (it answers "already refunded"), but a retried
+	// complaint call may spend its rate limit.
+	RetryWrites bool
+}
+
+// WithRetry sets the retry policy (default: 2 retries, 200ms to 3s). Without
+// RetryWrites only Check, a read, is retried on transport errors, 429 and 5xx;
+// Complaints is not, so a retry never spends the endpoint's rate limit.
+func WithRetry(r Retry) Option {
+	return func(c *config) {
+		c.http.Retry = httpc.Retry{MaxRetries: r.MaxRetries, MinWait: r.MinWait, MaxWait: r.MaxWait,
+			MaxRetryAfter: r.MaxRetryAfter, RetryWrites: r.RetryWrites}
+	}
+}
 
 // WithLogger sets where HTTP attempts are logged (redacted; never keys,
 // signatures or bodies). nil discards.
