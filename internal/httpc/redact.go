@@ -1,9 +1,11 @@
 package httpc
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -48,68 +50,116 @@ var (
 	names   = strings.Join(secretNames, "|")
 	headers = strings.Join(secretHeaders, "|")
 
+	// toEOL is a value that runs to the end of the line, or to the bracket
+	// closing a printed http.Header value.
+	toEOL = regexp.MustCompile(`^[^\r\n\]]*`)
+	// anyValue is valuePattern, anchored.
+	anyValue = regexp.MustCompile(`^` + valuePattern)
+)
+
+// maxValueScan bounds the text examined for one secret's value. Longer
+// values are redacted to the end of the line given to Redact.
+const maxValueScan = 2048
+
+// A rule finds the heads of secrets (a parameter name and its separator, a
+// header name, an auth scheme) and the extent of the secret that follows
+// each head. Heads are found on the original text by every rule, and the
+// secrets of all rules are merged before anything is replaced, so that no
+// rule can hide a secret from another by consuming its name: in
+// `key: "sign":"s"` both `"sign"` (the value of key) and `"s"` go.
+type rule struct {
+	head  *regexp.Regexp
+	value *regexp.Regexp // anchored; nil: the head itself is the secret
+}
+
+var rules = []rule{
 	// -----BEGIN RSA PRIVATE KEY----- ... (also unterminated).
-	rePEM = regexp.MustCompile(`(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`)
+	{head: regexp.MustCompile(`(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`)},
 	// "Authorization": "..." and "Authorization": ["..."] in JSON.
-	reHeaderJSON = regexp.MustCompile(`(?i)\\*"(?:` + headers + `)\\*"\s*:\s*\[?\s*` + valuePattern)
+	{regexp.MustCompile(`(?i)\\*"(?:` + headers + `)\\*"\s*:\s*\[?\s*`), anyValue},
 	// Authorization: ... in a header dump (to the end of the line) and
 	// Authorization:[...] in a printed http.Header (to the bracket).
-	reHeaderLine = regexp.MustCompile(`(?i)\b(?:` + headers + `)[ \t]*[:=][ \t]*\[?([^\r\n\]]*)`)
+	{regexp.MustCompile(`(?i)\b(?:` + headers + `)[ \t]*[:=][ \t]*\[?`), toEOL},
 	// WECHATPAY2-SHA256-RSA2048 mchid="...",...,signature="..." anywhere.
-	reWechatAuth = regexp.MustCompile(`(?i)\b(WECHATPAY2-[A-Z0-9-]+)[ \t]+([^\r\n\]]*)`)
+	{regexp.MustCompile(`(?i)\bWECHATPAY2-[A-Z0-9-]+[ \t]+`), toEOL},
 	// Bearer/Basic/Digest credentials anywhere.
-	reScheme = regexp.MustCompile(`(?i)\b(?:bearer|basic|digest)[ \t]+([A-Za-z0-9._~+/=-]+)`)
+	{regexp.MustCompile(`(?i)\b(?:bearer|basic|digest)[ \t]+`), regexp.MustCompile(`^[A-Za-z0-9._~+/=-]+`)},
 	// <sign>...</sign>, with or without CDATA.
-	reXML = regexp.MustCompile(`(?is)<(?:` + names + `)>(<!\[CDATA\[(?:.*?\]\]>|.*)|[^<]*)`)
+	{regexp.MustCompile(`(?i)<(?:` + names + `)>`), regexp.MustCompile(`^(?s:<!\[CDATA\[(?:.*?\]\]>|.*)|[^<]*)`)},
 	// sign=..., "sign":"...", sign: ..., key:[...] in query strings, form
 	// bodies, JSON, Go-printed maps and structs, and free text.
-	reParam = regexp.MustCompile(`(?i)\b(?:` + names + `)\\*["']?\s*[:=]\s*\[?` + valuePattern)
-)
+	{regexp.MustCompile(`(?i)\b(?:` + names + `)\\*["']?\s*[:=]\s*\[?`), anyValue},
+}
 
 // Redact removes secrets from a free-text line (a log message, an error
 // string, a header or request dump): Authorization values (WECHATPAY2-...,
 // Bearer, Basic, Digest), Cookie and Wechatpay-Signature headers, and the
 // values of parameters such as sign, signature, key, appkey, apiv3 keys,
 // secrets and tokens in query strings, form bodies, JSON (also escaped
-// inside a string), XML and Go-printed maps, plus PEM private keys. Each
-// secret becomes [Redacted]; the text around it is kept.
+// inside a string), XML and Go-printed maps and structs, plus PEM private
+// keys. Each secret becomes [Redacted]; the text around it is kept.
 //
 // Redact over-redacts rather than miss: "key: not found" loses "not".
 func Redact(s string) string {
 	if s == "" {
 		return s
 	}
-	s = rePEM.ReplaceAllLiteralString(s, Redacted)
-	s = replaceGroup(reHeaderJSON, s)
-	s = replaceGroup(reHeaderLine, s)
-	s = replaceGroup(reWechatAuth, s, 2)
-	s = replaceGroup(reScheme, s)
-	s = replaceGroup(reXML, s)
-	s = replaceGroup(reParam, s)
-	return s
-}
-
-// replaceGroup replaces the text of one capture group (the last unless
-// given) in every match of re with Redacted, keeping the value's quoting.
-func replaceGroup(re *regexp.Regexp, s string, group ...int) string {
-	g := re.NumSubexp()
-	if len(group) > 0 {
-		g = group[0]
+	var spans [][2]int
+	tail := len(s) // everything from tail on is already a secret
+	for _, r := range rules {
+		for _, m := range r.head.FindAllStringIndex(s, -1) {
+			if r.value == nil {
+				if m[0] >= tail {
+					break
+				}
+				if m[1] == len(s) {
+					tail = m[0]
+				}
+				spans = append(spans, [2]int{m[0], m[1]})
+				continue
+			}
+			if m[1] >= tail {
+				break
+			}
+			// Scanning a bounded window keeps Redact linear on text full
+			// of names; a value that fills the window is taken to run to
+			// the end.
+			w := s[m[1]:min(len(s), m[1]+maxValueScan)]
+			v := r.value.FindStringIndex(w)
+			if v == nil || v[1] == 0 {
+				continue
+			}
+			end := m[1] + v[1]
+			if v[1] == maxValueScan {
+				end = len(s)
+			}
+			if end == len(s) {
+				tail = min(tail, m[1])
+			}
+			spans = append(spans, [2]int{m[1], end})
+		}
 	}
-	matches := re.FindAllStringSubmatchIndex(s, -1)
-	if matches == nil {
+	if len(spans) == 0 {
 		return s
 	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
 	var b strings.Builder
 	b.Grow(len(s))
 	last := 0
-	for _, m := range matches {
-		start, end := m[2*g], m[2*g+1]
-		if start < 0 || start == end {
-			continue
+	for i := 0; i < len(spans); {
+		start, end := spans[i][0], spans[i][1]
+		for i++; i < len(spans) && spans[i][0] <= end; i++ {
+			end = max(end, spans[i][1])
+		}
+		if start < last {
+			start = last
+		}
+		v := s[start:end]
+		if quotePrefix(v) == v || strings.Trim(v, "[]\\\"' ") == "REDACTED" {
+			continue // only a quote, or redacted already
 		}
 		b.WriteString(s[last:start])
-		b.WriteString(mask(s[start:end]))
+		b.WriteString(mask(v))
 		last = end
 	}
 	b.WriteString(s[last:])
