@@ -1,0 +1,98 @@
+package payjs_test
+
+import (
+	"crypto/md5"
+	"net/url"
+	"testing"
+
+	"github.com/tousu-go/tousu/payjs"
+	"github.com/tousu-go/tousu/signing"
+)
+
+var benchSink string
+
+func benchComplaintBody() []byte {
+	items := make([]any, 0, 10)
+	for i := range 10 {
+		items = append(items, phpArr{{"complaint_at", "2024-11-11 10:00:00"}, {"out_trade_no", "A 1"},
+			{"complaint_id", "C" + string(rune('0'+i))}, {"order_id", orderID}, {"total_fee", int64(1000000)},
+			{"body", "没有 收到货"}})
+	}
+	return []byte(signedBody(phpArr{{"return_code", int64(1)}, {"return_msg", "SUCCESS"}, {"complaints", list(items...)}}))
+}
+
+// BenchmarkSign signs a typical request (check) from prepared Params.
+func BenchmarkSign(b *testing.B) {
+	s := payjs.NewSigner(testKey)
+	params := []signing.Param{{Key: "mchid", Value: testMchID}, {Key: "payjs_order_id", Value: orderID}}
+	b.ReportAllocs()
+	for b.Loop() {
+		benchSink = s.Sign(params)
+	}
+}
+
+// BenchmarkSignValues signs form values, as the client does.
+func BenchmarkSignValues(b *testing.B) {
+	s := payjs.NewSigner(testKey)
+	v := url.Values{"mchid": {testMchID}, "payjs_order_id": {orderID}}
+	b.ReportAllocs()
+	for b.Loop() {
+		benchSink = s.SignValues(v)
+	}
+}
+
+// BenchmarkVerifyCheckResponse verifies a signed check answer.
+func BenchmarkVerifyCheckResponse(b *testing.B) {
+	s := payjs.NewSigner(testKey)
+	body := []byte(signedBody(checkData(1, 1000000)))
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.VerifyJSON(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerifyComplaintResponse verifies a complaint answer of 10 nested
+// records.
+func BenchmarkVerifyComplaintResponse(b *testing.B) {
+	s := payjs.NewSigner(testKey)
+	body := benchComplaintBody()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.VerifyJSON(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMD5Prebuilt is the floor: md5.Sum of the already built string of
+// the complaint answer, no parsing.
+func BenchmarkMD5Prebuilt(b *testing.B) {
+	params, err := payjs.FlattenJSON(benchComplaintBody())
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := payjs.Rule()
+	str := r.Build(params, []byte(testKey))
+	b.SetBytes(int64(len(str)))
+	b.ReportAllocs()
+	for b.Loop() {
+		sum := md5.Sum(str)
+		benchSink = string(sum[:1])
+	}
+}
+
+// BenchmarkMD5PrebuiltCheck is md5.Sum of the check answer's prebuilt string.
+func BenchmarkMD5PrebuiltCheck(b *testing.B) {
+	params, _ := payjs.FlattenJSON([]byte(signedBody(checkData(1, 1000000))))
+	r := payjs.Rule()
+	str := r.Build(params, []byte(testKey))
+	b.ReportAllocs()
+	for b.Loop() {
+		sum := md5.Sum(str)
+		benchSink = string(sum[:1])
+	}
+}
