@@ -55,7 +55,10 @@ func TestBadRequestSignatures(t *testing.T) {
 			tc.key = otherKey
 			return tc.authHeader("POST", target, body)
 		}, body, true},
-		{"wrong serial", func(tc *tclient) string { tc.serial = strings.Repeat("A", 40); return tc.authHeader("POST", target, body) }, body, false},
+		{"wrong serial", func(tc *tclient) string {
+			tc.serial = strings.Repeat("A", 40)
+			return tc.authHeader("POST", target, body)
+		}, body, false},
 		{"wrong mchid", func(tc *tclient) string { tc.mchid = "1230000109"; return tc.authHeader("POST", target, body) }, body, false},
 		{"stale timestamp", func(tc *tclient) string {
 			tc.now = func() time.Time { return time.Now().Add(-6 * time.Minute) }

@@ -64,7 +64,7 @@ type tclient struct {
 }
 
 func newTClient(s *Server) *tclient {
-	return &tclient{srv: s, hc: s.Client(), key: s.MerchantPrivateKey().Key(), mchid: s.MchID(), serial: s.MerchantSerial(), now: time.Now}
+	return &tclient{srv: s, hc: s.Client(), key: s.MerchantPrivateKey().Key(), mchid: s.MchID(), serial: s.MerchantSerial(), now: s.cfg.now}
 }
 
 func nonce32() string {
@@ -206,7 +206,7 @@ func mustVerify(t *testing.T, s *Server, r reply) {
 	if r.header.Get("Request-ID") == "" {
 		t.Error("no Request-ID")
 	}
-	if err := verifyWith(s.VerificationKeys(), r.header, r.body, time.Now()); err != nil {
+	if err := verifyWith(s.VerificationKeys(), r.header, r.body, s.cfg.now()); err != nil {
 		t.Fatalf("response (%d %s) does not verify: %v", r.status, r.body, err)
 	}
 }
