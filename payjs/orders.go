@@ -83,7 +83,7 @@ func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundRespons
 		}
 		raw, _ := decodeFields(body)
 		return &RefundResponse{
-			ReturnCode: 1, ReturnMsg: "", PayJSOrderID: chk.PayJSOrderID, OutTradeNo: chk.OutTradeNo,
+			ReturnCode: 1, PayJSOrderID: chk.PayJSOrderID, OutTradeNo: chk.OutTradeNo,
 			TransactionID: chk.TransactionID, AlreadyRefunded: true, Unsigned: true, Check: chk, Raw: raw,
 		}, nil
 	}

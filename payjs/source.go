@@ -170,7 +170,8 @@ func (s *Source) List(ctx context.Context, opts complaint.ListOptions) iter.Seq2
 		}
 		resp, err := s.c.Complaints(ctx, nil)
 		var apiErr *APIError
-		reached := err == nil || errors.As(err, &apiErr) || errors.Is(err, ErrUnsigned) || errors.Is(err, complaint.ErrSignatureInvalid)
+		reached := err == nil || errors.As(err, &apiErr) || errors.Is(err, ErrUnsigned) ||
+			errors.Is(err, complaint.ErrSignatureInvalid) || errors.Is(err, ErrMalformed)
 		var recs []ComplaintRecord
 		if resp != nil {
 			recs = resp.Complaints
