@@ -215,7 +215,12 @@ func (s *Server) sign(requested string, body []byte, f Fault) (signatureHeaders,
 	}
 	signed := body
 	if f == FaultTamperedBody {
-		body = tamper(body)
+		if len(body) == 0 {
+			// A 204 cannot carry a body: sign one it does not have.
+			signed = []byte("{}")
+		} else {
+			body = tamper(body)
+		}
 	}
 	msg := make([]byte, 0, len(h.timestamp)+len(h.nonce)+len(signed)+3)
 	msg = append(append(append(msg, h.timestamp...), '\n'), h.nonce...)
@@ -231,15 +236,11 @@ func (s *Server) sign(requested string, body []byte, f Fault) (signatureHeaders,
 	return h, body
 }
 
-// tamper returns a copy of body with one byte changed (or a body where there was
-// none), so a signature over the original no longer verifies.
+// tamper returns a copy of body with one byte changed, so a signature over
+// the original no longer verifies. A digit or letter becomes the next one, so
+// JSON stays JSON.
 func tamper(body []byte) []byte {
-	if len(body) == 0 {
-		return []byte("{}")
-	}
 	out := append([]byte(nil), body...)
-	// Change a byte inside the JSON that keeps it valid where possible: a digit or
-	// letter becomes another one.
 	for i := len(out) - 1; i >= 0; i-- {
 		c := out[i]
 		switch {
@@ -248,7 +249,9 @@ func tamper(body []byte) []byte {
 			return out
 		}
 	}
-	out[len(out)-1] ^= 1
+	if len(out) > 0 {
+		out[len(out)-1] ^= 1
+	}
 	return out
 }
 
