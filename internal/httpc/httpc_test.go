@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -632,14 +633,31 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 }
 
 func TestDefaultLoggerDiscards(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder(http.MethodGet, testBase+"/x", httpmock.NewErrorResponder(errors.New("boom")))
-	c := newTestClient(t, mt, nil) // Logger nil
-	if _, err := c.R().Get("/x"); err == nil {
-		t.Fatal("want an error")
+	// resty's own logger writes to the os.Stderr of the moment the client
+	// is built; swap it for a pipe around New and a failing request.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if c.Debug {
-		t.Error("resty debug mode is on")
+	stderr := os.Stderr
+	os.Stderr = w
+	func() {
+		defer func() { os.Stderr = stderr }()
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder(http.MethodGet, testBase+"/x", httpmock.NewErrorResponder(errors.New("boom")))
+		c := newTestClient(t, mt, nil) // Logger nil
+		if _, err := c.R().SetQueryParam("sign", "s").Get("/x"); err == nil {
+			t.Error("want an error")
+		}
+		if c.Debug {
+			t.Error("resty debug mode is on")
+		}
+	}()
+	w.Close()
+	out, _ := io.ReadAll(r)
+	r.Close()
+	if len(out) > 0 {
+		t.Errorf("wrote to stderr: %s", out)
 	}
 }
 
@@ -678,6 +696,8 @@ func TestOptionsHTTPClientNotModified(t *testing.T) {
 	}
 }
 
+type otherKey struct{}
+
 func TestIsIdempotent(t *testing.T) {
 	bg := context.Background()
 	tests := []struct {
@@ -696,7 +716,7 @@ func TestIsIdempotent(t *testing.T) {
 		{"DELETE", bg, false},
 		{"POST", Idempotent(bg), true},
 		{"DELETE", Idempotent(bg), true},
-		{"POST", context.WithValue(Idempotent(bg), struct{}{}, 1), true},
+		{"POST", context.WithValue(Idempotent(bg), otherKey{}, 1), true},
 		{"POST", nil, false},
 	}
 	for _, tt := range tests {
