@@ -53,7 +53,7 @@ func downloadCerts(t *testing.T, s *Server, tc *tclient, path string) map[string
 		out[d.SerialNo] = cert
 		keys[d.SerialNo] = cert.PublicKey.(*rsa.PublicKey)
 	}
-	if err := verifyWith(keys, r.header, r.body, time.Now()); err != nil {
+	if err := verifyWith(keys, r.header, r.body, s.cfg.now()); err != nil {
 		t.Fatalf("certificate download does not verify with the downloaded certificates: %v", err)
 	}
 	return out
