@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -236,5 +238,23 @@ func TestClientGlobal(t *testing.T) {
 	_ = img.Body.Close()
 	if err := c.UpdateRefundProgress(ctx, &wechatpay.UpdateRefundProgressRequest{ComplaintID: seeded[0].ComplaintID, Action: wechatpay.RefundApprove}); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("global refund progress: %v", err)
+	}
+}
+
+func TestClientOverTLS(t *testing.T) {
+	merchant := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	defer merchant.Close()
+	s := wechatpaytest.NewServer(wechatpaytest.WithTLS(), wechatpaytest.WithNotifyClient(merchant.Client()))
+	defer s.Close()
+	if !strings.HasPrefix(s.URL, "https://") {
+		t.Fatalf("url %s", s.URL)
+	}
+	c := newClient(t, s)
+	ctx := context.Background()
+	if _, err := c.CreateNotificationURL(ctx, &wechatpay.NotificationURLRequest{URL: merchant.URL + "/n"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := s.Notify(ctx, "200201820250101080076610000", wechatpay.ActionUserResponse); err != nil || st != 204 {
+		t.Errorf("https callback: %d %v", st, err)
 	}
 }
