@@ -166,10 +166,11 @@ type mock struct {
 	mu     sync.Mutex
 	reqs   []*recorded
 	routes map[string]route
+	now    func() time.Time // the time requests must be signed at
 }
 
 func newMock(t testing.TB, host string, signer wxKey) *mock {
-	m := &mock{t: t, mt: httpmock.NewMockTransport(), signer: signer, host: host, routes: map[string]route{}}
+	m := &mock{t: t, mt: httpmock.NewMockTransport(), signer: signer, host: host, routes: map[string]route{}, now: fixedClock}
 	m.mt.RegisterNoResponder(m.serve)
 	return m
 }
@@ -235,7 +236,7 @@ func (m *mock) serve(req *http.Request) (*http.Response, error) {
 			}
 		}
 	}
-	if err := verifyAuthorization(req.Header.Get("Authorization"), rec, &merchantKey.PublicKey); err != nil {
+	if err := verifyAuthorization(req.Header.Get("Authorization"), rec, &merchantKey.PublicKey, m.now().Unix()); err != nil {
 		m.t.Errorf("request %s %s: %v", req.Method, rec.URI, err)
 		return jsonResp(401, nil, errBody("SIGN_ERROR", "签名错误")), nil
 	}
@@ -277,7 +278,7 @@ func (m *mock) serve(req *http.Request) (*http.Response, error) {
 		if ts == 0 {
 			ts = nowUnix()
 		}
-		s.signHeaders(hdr, ts, "n0nce"+strconv.Itoa(len(m.reqs)), out)
+		s.signHeaders(hdr, ts, "n0nce"+strconv.Itoa(len(m.requests())), out)
 	}
 	if r.tamper != nil {
 		r.tamper(hdr, &out)
@@ -288,7 +289,7 @@ func (m *mock) serve(req *http.Request) (*http.Response, error) {
 // verifyAuthorization is the server side of request signing, written
 // independently of transport.go: parse the header by hand, rebuild the
 // message, verify with crypto/rsa.
-func verifyAuthorization(h string, rec *recorded, pub *rsa.PublicKey) error {
+func verifyAuthorization(h string, rec *recorded, pub *rsa.PublicKey, now int64) error {
 	const scheme = "WECHATPAY2-SHA256-RSA2048 "
 	if !strings.HasPrefix(h, scheme) {
 		return fmt.Errorf("authorization scheme: %q", h)
@@ -315,7 +316,7 @@ func verifyAuthorization(h string, rec *recorded, pub *rsa.PublicKey) error {
 		}
 	}
 	ts, err := strconv.ParseInt(params["timestamp"], 10, 64)
-	if err != nil || ts != testNow.Unix() {
+	if err != nil || ts != now {
 		return fmt.Errorf("timestamp %q", params["timestamp"])
 	}
 	msg := rec.Method + "\n" + rec.URI + "\n" + params["timestamp"] + "\n" + nonce + "\n" + string(rec.SignedBody) + "\n"

@@ -61,9 +61,16 @@ func (r *keyRing) add(serial string, pub *rsa.PublicKey, from, notAfter time.Tim
 func (r *keyRing) addLocked(serial string, pub *rsa.PublicKey, from, notAfter time.Time) {
 	isCert := !strings.HasPrefix(serial, PublicKeyIDPrefix) && !notAfter.IsZero()
 	r.keys[serial] = ringKey{pub: pub, notAfter: notAfter, from: from, cert: isCert}
-	if isCert {
-		if cur, ok := r.keys[r.newest]; !ok || !cur.cert || from.After(cur.from) {
-			r.newest = serial
+	// The newest certificate (latest effective time; ties broken by serial for
+	// determinism) is the default request serial in certificate mode.
+	r.newest = ""
+	var best ringKey
+	for s, k := range r.keys {
+		if !k.cert {
+			continue
+		}
+		if r.newest == "" || k.from.After(best.from) || (k.from.Equal(best.from) && s > r.newest) {
+			r.newest, best = s, k
 		}
 	}
 }
