@@ -241,3 +241,24 @@ func TestServersDoNotShareIdentities(t *testing.T) {
 		t.Error("a's key ring accepted b's response")
 	}
 }
+
+func TestWithCertificateKeys(t *testing.T) {
+	k1, k2 := cachedKey(publicSlot), cachedKey(certSlot)
+	s := NewServer(WithKeyMode(CertificateMode), WithCertificateKeys(k1, k2))
+	defer s.Close()
+	cs := s.Certificates()
+	if len(cs) != 2 {
+		t.Fatalf("%d certificates", len(cs))
+	}
+	// Newest first: the last key given is the newest certificate and signs.
+	if !cs[0].X509.PublicKey.(*rsa.PublicKey).Equal(k2.Public()) || !cs[1].X509.PublicKey.(*rsa.PublicKey).Equal(k1.Public()) {
+		t.Error("certificate order")
+	}
+	r := newTClient(s).do(t, http.MethodGet, "/v3/certificates", nil)
+	if r.header.Get("Wechatpay-Serial") != cs[0].Serial {
+		t.Errorf("signed by %q", r.header.Get("Wechatpay-Serial"))
+	}
+	if got := downloadCerts(t, s, newTClient(s), "/v3/certificates"); len(got) != 2 {
+		t.Errorf("downloaded %d", len(got))
+	}
+}
