@@ -427,4 +427,3 @@ func (a *Adapter) DecideRefund(ctx context.Context, complaintID string, d compla
 	}
 	return a.c.UpdateRefundProgress(ctx, r)
 }
-

@@ -60,7 +60,6 @@ func TestNewClientValidates(t *testing.T) {
 	}
 }
 
-
 func TestConstructionDoesNoIO(t *testing.T) {
 	m := newMock(t, "", platformSigner())
 	c := newTestClient(t, m, WithCertificateDownload(), WithPublicKey(testPubKeyID, &pubKey.PublicKey))
@@ -185,7 +184,9 @@ func TestCertificateDownloadAndRotation(t *testing.T) {
 				p = "/v3/global/merchant-service/complaint-notifications"
 			}
 			signer := platformSigner()
-			m.on("GET", p, func(*recorded) reply { return reply{body: NotificationURL{MchID: testMchID, URL: "https://x"}, signer: &signer} })
+			m.on("GET", p, func(*recorded) reply {
+				return reply{body: NotificationURL{MchID: testMchID, URL: "https://x"}, signer: &signer}
+			})
 
 			now := testNow
 			var clockMu sync.Mutex
@@ -309,14 +310,16 @@ func TestResponseVerificationFailures(t *testing.T) {
 		"tampered body": {reply{tamper: func(h http.Header, b *[]byte) { *b = []byte(strings.Replace(string(*b), "PENDING", "PROCESSED", 1)) }}, complaint.ErrSignatureInvalid},
 		"stale":         {reply{ts: testNow.Unix() - 301}, complaint.ErrTimestampSkew},
 		"future":        {reply{ts: testNow.Unix() + 301}, complaint.ErrTimestampSkew},
-		"probe":         {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Signature", "WECHATPAY/SIGNTEST/"+h.Get("Wechatpay-Signature")) }}, complaint.ErrSignatureInvalid},
-		"not base64":    {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Signature", "%%%") }}, complaint.ErrSignatureInvalid},
-		"unsigned":      {reply{raw: true}, complaint.ErrSignatureInvalid},
-		"no nonce":      {reply{tamper: func(h http.Header, _ *[]byte) { h.Del("Wechatpay-Nonce") }}, complaint.ErrSignatureInvalid},
-		"sm2 type":      {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Signature-Type", "WECHATPAY2-SM2-WITH-SM3") }}, complaint.ErrSignatureInvalid},
-		"bad ts":        {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Timestamp", "16e8") }}, complaint.ErrSignatureInvalid},
-		"other nonce":   {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Nonce", "different") }}, complaint.ErrSignatureInvalid},
-		"huge sig":      {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Signature", strings.Repeat("QUFB", 400)) }}, complaint.ErrSignatureInvalid},
+		"probe": {reply{tamper: func(h http.Header, _ *[]byte) {
+			h.Set("Wechatpay-Signature", "WECHATPAY/SIGNTEST/"+h.Get("Wechatpay-Signature"))
+		}}, complaint.ErrSignatureInvalid},
+		"not base64":  {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Signature", "%%%") }}, complaint.ErrSignatureInvalid},
+		"unsigned":    {reply{raw: true}, complaint.ErrSignatureInvalid},
+		"no nonce":    {reply{tamper: func(h http.Header, _ *[]byte) { h.Del("Wechatpay-Nonce") }}, complaint.ErrSignatureInvalid},
+		"sm2 type":    {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Signature-Type", "WECHATPAY2-SM2-WITH-SM3") }}, complaint.ErrSignatureInvalid},
+		"bad ts":      {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Timestamp", "16e8") }}, complaint.ErrSignatureInvalid},
+		"other nonce": {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Nonce", "different") }}, complaint.ErrSignatureInvalid},
+		"huge sig":    {reply{tamper: func(h http.Header, _ *[]byte) { h.Set("Wechatpay-Signature", strings.Repeat("QUFB", 400)) }}, complaint.ErrSignatureInvalid},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -156,4 +156,3 @@ func (*Receiver) Ack(err error) complaint.Ack {
 	}
 	return complaint.Ack{Status: st, ContentType: "application/json", Body: append([]byte(nil), body...)}
 }
-

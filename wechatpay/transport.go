@@ -397,4 +397,3 @@ func (c *Client) Do(ctx context.Context, method, path string, body []byte) (*Raw
 	}
 	return c.do(ctx, method, path, body, nil, verifyResponse)
 }
-
