@@ -59,6 +59,11 @@ func (c *Client) parseNotification(ctx context.Context, h http.Header, body []by
 	if err := c.verify(ctx, h, body, true); err != nil {
 		return err
 	}
+	return c.decodeNotification(h, body, n)
+}
+
+// decodeNotification decodes and decrypts a verified callback body.
+func (c *Client) decodeNotification(h http.Header, body []byte, n *Notification) error {
 	if err := json.Unmarshal(body, n); err != nil {
 		return malformed("body is not a notification envelope")
 	}

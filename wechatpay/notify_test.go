@@ -135,7 +135,9 @@ func TestNotificationFailures(t *testing.T) {
 			cb.editHdr = func(h http.Header) { h.Set("Wechatpay-Signature", "WECHATPAY/SIGNTEST/") }
 		}), complaint.ErrSignatureInvalid},
 		"tampered": {with(func(cb *callback) {
-			cb.editBody = func(b []byte) []byte { return bytes.Replace(b, []byte("COMPLAINT.STATE_CHANGE"), []byte("COMPLAINT.CREATE"), 1) }
+			cb.editBody = func(b []byte) []byte {
+				return bytes.Replace(b, []byte("COMPLAINT.STATE_CHANGE"), []byte("COMPLAINT.CREATE"), 1)
+			}
 		}), complaint.ErrSignatureInvalid},
 		"re-encoded": {with(func(cb *callback) {
 			cb.editBody = func(b []byte) []byte { return append(b, '\n') }
