@@ -274,6 +274,12 @@ func NotificationEvent(n *Notification) *complaint.Event {
 	if n == nil {
 		return nil
 	}
+	e := new(complaint.Event)
+	notificationEvent(n, e)
+	return e
+}
+
+func notificationEvent(n *Notification, e *complaint.Event) {
 	kind := n.Decrypted.ActionType.Kind()
 	if kind == complaint.KindOther {
 		switch n.EventType {
@@ -283,7 +289,7 @@ func NotificationEvent(n *Notification) *complaint.Event {
 			kind = complaint.KindStateChanged
 		}
 	}
-	return &complaint.Event{
+	*e = complaint.Event{
 		ID:           n.ID,
 		Provider:     complaint.WeChatPay,
 		Kind:         kind,

@@ -64,34 +64,41 @@ func (c *Client) parseNotification(ctx context.Context, h http.Header, body []by
 
 // decodeNotification decodes and decrypts a verified callback body.
 func (c *Client) decodeNotification(h http.Header, body []byte, n *Notification) error {
-	if err := json.Unmarshal(body, n); err != nil {
-		return malformed("body is not a notification envelope")
+	var v envelopeView
+	if !fastEnvelope(body, n, &v) {
+		*n, v = Notification{}, envelopeView{}
+		if err := json.Unmarshal(body, n); err != nil {
+			return malformed("body is not a notification envelope")
+		}
+		v = envelopeView{nonce: []byte(n.Resource.Nonce), ciphertext: []byte(n.Resource.Ciphertext), aad: []byte(n.Resource.AssociatedData)}
 	}
 	if n.ID == "" {
 		return malformed("envelope has no id")
 	}
 	n.RequestID = headerValue(h, hdrRequestID)
-	res := &n.Resource
-	if res.Algorithm != AlgorithmAEADAES256GCM {
+	if n.Resource.Algorithm != AlgorithmAEADAES256GCM {
 		return malformed("unsupported resource algorithm")
 	}
-	if len(res.Nonce) != signing.AESGCMNonceSize {
+	if len(v.nonce) != signing.AESGCMNonceSize {
 		return malformed("resource nonce is not 12 bytes")
 	}
-	if len(res.Ciphertext) > base64.StdEncoding.EncodedLen(int(MaxNotificationBytes)) {
+	if len(v.ciphertext) > base64.StdEncoding.EncodedLen(int(MaxNotificationBytes)) {
 		return malformed("resource ciphertext too long")
 	}
-	ct := make([]byte, base64.StdEncoding.DecodedLen(len(res.Ciphertext)))
-	k, err := base64.StdEncoding.Decode(ct, []byte(res.Ciphertext))
+	ct := make([]byte, base64.StdEncoding.DecodedLen(len(v.ciphertext)))
+	k, err := base64.StdEncoding.Decode(ct, v.ciphertext)
 	if err != nil {
 		return malformed("resource ciphertext is not base64")
 	}
-	pt, err := c.aead.Open(ct[:0], []byte(res.Nonce), ct[:k], []byte(res.AssociatedData))
+	pt, err := c.aead.Open(ct[:0], v.nonce, ct[:k], v.aad)
 	if err != nil {
 		return fmt.Errorf("%w: resource does not decrypt (check the apiv3 key): %w", complaint.ErrMalformedNotification, err)
 	}
-	if err := json.Unmarshal(pt, &n.Decrypted); err != nil {
-		return malformed("decrypted resource is not json")
+	if !fastResource(pt, &n.Decrypted) {
+		n.Decrypted = NotificationResource{}
+		if err := json.Unmarshal(pt, &n.Decrypted); err != nil {
+			return malformed("decrypted resource is not json")
+		}
 	}
 	if strings.HasPrefix(string(n.EventType), "COMPLAINT.") && n.Decrypted.ComplaintID == "" {
 		return malformed("decrypted resource has no complaint_id")
@@ -130,7 +137,9 @@ func (r *Receiver) Receive(ctx context.Context, h http.Header, body []byte) ([]c
 	if !strings.HasPrefix(string(n.EventType), "COMPLAINT.") {
 		return nil, nil
 	}
-	return []complaint.Event{*NotificationEvent(n)}, nil
+	events := make([]complaint.Event, 1)
+	notificationEvent(n, &events[0])
+	return events, nil
 }
 
 var ackFail = map[int][]byte{}
