@@ -23,7 +23,7 @@
 // dropped as array_filter does, ksort, raw "k=v" joined by "&" (no URL
 // encoding), nested arrays and objects flattened the http_build_query way in
 // received order, "&key=<key>" appended, upper-case MD5. Responses are verified
-// over the fields exactly as received: FlattenJSON reads the JSON tokens in
+// over the fields exactly as received: FlattenJSON scans the JSON once, in
 // order and keeps numbers as their literal text, so a total_fee of 1000000 is
 // signed as "1000000", never "1e+06". See FlattenJSON for the falsy and float
 // rules.
