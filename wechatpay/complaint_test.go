@@ -29,7 +29,7 @@ func TestFlexInt64(t *testing.T) {
 func TestMediaList(t *testing.T) {
 	for in, n := range map[string]int{
 		`[{"media_type":"USER_COMPLAINT_IMAGE","media_url":["a","b"]},{"media_type":"OPERATION_IMAGE","media_url":["c"]}]`: 2,
-		`{"media_type":"OPERATION_IMAGE","media_url":["c"]}`: 1,
+		`{"media_type":"OPERATION_IMAGE","media_url":["c"]}`:                                                               1,
 		`null`: 0,
 		`[]`:   0,
 	} {

@@ -1,5 +1,97 @@
 // Package wechatpay is a typed client for the WeChat Pay APIv3 consumer
-// complaint API (消费者投诉2.0), mainland and global (Hong Kong), with callback
-// verification, platform-certificate and WeChat Pay public-key handling, and
-// payer_phone decryption.
+// complaint API (消费者投诉2.0), mainland and global (Hong Kong): list, detail
+// and negotiation history with iterators, replies (plain and rich
+// "immediate service" messages), completion, refund decisions, the complaint
+// notification URL, image upload and download, callback verification and
+// decryption, platform certificates and the WeChat Pay public key, and
+// payer_phone decryption. WeChat's official Go SDK has no complaint API.
+//
+// # Client
+//
+// NewClient takes the merchant's credentials and never does I/O:
+//
+//	key, _ := wechatpay.LoadPrivateKey(apiclientKeyPEM) // PKCS#8 or PKCS#1
+//	pub, _ := wechatpay.LoadPublicKey(pubKeyPEM)        // 微信支付公钥
+//	client, err := wechatpay.NewClient(wechatpay.Credentials{
+//		MchID:      "1900000001",
+//		CertSerial: "3775B6A45ACD588826D15E583A95F5DD........", // merchant API certificate
+//		PrivateKey: key,
+//		APIv3Key:   signing.NewSecret(apiV3Key), // exactly 32 bytes
+//	}, wechatpay.WithPublicKey("PUB_KEY_ID_...", pub))
+//
+// Verification keys, by mode:
+//   - public-key mode (merchants registered since late 2024): WithPublicKey;
+//     nothing is ever downloaded;
+//   - platform certificates: WithPlatformCertificates for certificates you
+//     hold, WithCertificateDownload to fetch /v3/certificates on demand
+//     (RefreshCertificates), on your schedule (RefreshCertificatesEvery, stopped
+//     by its context or Close), and once when a response or callback names an
+//     unknown certificate serial (at most once a minute);
+//   - both at once during the switch (灰度切换): every key sits in one ring by
+//     serial, and WithRequestSerial chooses the Wechatpay-Serial request header
+//     that tells WeChat which key to sign with (default: the public key id).
+//
+// Environments are Mainland, MainlandBackup and Global (apihk, /v3/global/...
+// paths); WithBaseURL points any of them at a proxy or a fake server. Endpoints
+// the global API lacks (update-refund-progress, response-immediate-service)
+// return errors matching errors.ErrUnsupported.
+//
+// # Requests and responses
+//
+// Every request is signed (WECHATPAY2-SHA256-RSA2048 over method, request-target
+// as sent, timestamp, a 32-character nonce and the exact body; the meta JSON for
+// uploads) and every attempt of a retried request is signed afresh. Every
+// response except an image download is verified over its raw body: the four
+// Wechatpay-* headers, a 5-minute window both ways, the key by serial, the RSA
+// signature. Verification failures match complaint.ErrSignatureInvalid (also for
+// WeChat's WECHATPAY/SIGNTEST probes), complaint.ErrTimestampSkew or
+// complaint.ErrUnknownKey. Non-2xx answers are *APIError, which matches
+// complaint.ErrRateLimited, ErrNotFound, ErrUnauthorized and ErrInvalidRequest.
+// Documented limits (30-day list span, page sizes, 200-character replies without
+// emoji, 4 images, https URLs, 2 MB jpg/png/bmp uploads, 128-character
+// idempotency keys) are checked before anything is sent and reported as
+// *complaint.ValidationError.
+//
+// Lists page for you:
+//
+//	for c, err := range client.AllComplaints(ctx, &wechatpay.ListComplaintsRequest{
+//		BeginDate: time.Now().AddDate(0, 0, -29), EndDate: time.Now(),
+//	}) {
+//		if err != nil { ... }
+//		fmt.Println(c.ComplaintID, c.ComplaintState)
+//	}
+//
+// Image URLs (complaint_media_list, image_list) are fetched with DownloadImage
+// exactly as WeChat wrote them: media ids contain %2F, + and %3D that must not
+// be re-escaped. payer_phone arrives encrypted with the merchant's own
+// certificate; DecryptPayerPhone opens it, or WithPayerPhoneDecryption does it
+// for every list and detail call. The plaintext is never logged.
+//
+// Do sends a signed, verified request to an endpoint this package does not wrap.
+//
+// # Callbacks
+//
+// Three layers, use the one that fits your framework:
+//   - Verify(header, body) checks a signature from headers and the raw body;
+//   - ParseNotification(r) reads the body (bounded, put back), verifies it,
+//     checks the algorithm, decrypts the resource with the APIv3 key and returns
+//     the envelope with its {complaint_id, action_type};
+//   - NewReceiver(client) plugs into complaint.NewHandler, which de-duplicates by
+//     envelope id and answers WeChat (200 with no body, or 4xx/5xx with
+//     {"code":"FAIL","message":...} so WeChat redelivers):
+//
+//	http.Handle("/notify/wechatpay", complaint.NewHandler(
+//		wechatpay.NewReceiver(client), sink,
+//		complaint.WithEnrichment(client.Source()), // fetch the detail: callbacks carry ids only
+//	))
+//
+// Never hand a body your framework decoded and re-encoded to these functions:
+// the signature covers the bytes WeChat sent.
+//
+// # Common model
+//
+// Complaint.ToComplaint, NegotiationHistory.ToEntry and NotificationEvent
+// convert to package complaint's model (the original struct stays in Raw);
+// client.Source() and client.Responder() make the client a complaint.Source and
+// complaint.Responder.
 package wechatpay

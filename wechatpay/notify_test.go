@@ -320,3 +320,11 @@ func TestAckShape(t *testing.T) {
 		t.Error("provider")
 	}
 }
+
+func TestParseNotificationOversize(t *testing.T) {
+	c := pubKeyClient(t, newMock(t, "", pubKeySigner()))
+	r := httptest.NewRequest(http.MethodPost, "/notify", bytes.NewReader(make([]byte, MaxNotificationBytes+1)))
+	if _, err := c.ParseNotification(r); !errors.Is(err, complaint.ErrBodyTooLarge) {
+		t.Errorf("oversize: %v", err)
+	}
+}
