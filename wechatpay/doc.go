@@ -78,11 +78,14 @@
 //     the envelope with its {complaint_id, action_type};
 //   - NewReceiver(client) plugs into complaint.NewHandler, which de-duplicates by
 //     envelope id and answers WeChat (200 with no body, or 4xx/5xx with
-//     {"code":"FAIL","message":...} so WeChat redelivers):
+//     {"code":"FAIL","message":...} so WeChat redelivers).
+//
+// Callbacks carry ids only; WithEnrichment has the handler fetch the detail
+// before the sink runs:
 //
 //	http.Handle("/notify/wechatpay", complaint.NewHandler(
 //		wechatpay.NewReceiver(client), sink,
-//		complaint.WithEnrichment(client.Source()), // fetch the detail: callbacks carry ids only
+//		complaint.WithEnrichment(client.Source()),
 //	))
 //
 // Never hand a body your framework decoded and re-encoded to these functions:
