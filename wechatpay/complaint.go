@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/url"
-	"path"
 	"strings"
 
 	"github.com/tousu-go/tousu/complaint"
@@ -128,12 +127,14 @@ func (o OperateType) Actor() complaint.Actor {
 	return complaint.ActorUnknown
 }
 
-// mediaID is the last path segment of a media URL, unescaped when possible.
+// mediaID is the last path segment of a media URL as written (still
+// percent-encoded: ids contain %2F, which unescaping would split).
 func mediaID(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.Path != "" {
-		return path.Base(u.Path)
+	p := raw
+	if u, err := url.Parse(raw); err == nil {
+		p = u.EscapedPath()
 	}
-	return path.Base(raw)
+	return p[strings.LastIndexByte(p, '/')+1:]
 }
 
 func convertMedia(list MediaList, out []complaint.Media) []complaint.Media {
@@ -178,9 +179,6 @@ func (c *Complaint) ToComplaint() *complaint.Complaint {
 		PlatformAssisting: c.InPlatformService,
 		CreatedAt:         c.ComplaintTime,
 		Raw:               c,
-	}
-	if c.ApplyRefundAmount == 0 {
-		out.Refund.Requested = complaint.Money{}
 	}
 	if len(c.ComplaintOrderInfo) > 0 {
 		out.Orders = make([]complaint.Order, 0, len(c.ComplaintOrderInfo))

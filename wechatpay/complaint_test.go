@@ -113,6 +113,18 @@ func TestToComplaintMainland(t *testing.T) {
 	}
 }
 
+func TestMediaID(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://api.mch.weixin.qq.com" + mediaPath:                        "ChsyMDAyMDgwMjAyMjAyMTgxMTA0NDEzMTEwMzASGzMwMDIwMDAyMDIyMDIxODE1MDQ0MTcwOTI5NhgAIO%2FFR1pAGKAMwAjgB+x%3D%3D",
+		"https://api.mch.weixin.qq.com/v3/merchant-service/images/abc.jpg": "abc.jpg",
+		"abc": "abc",
+	} {
+		if got := mediaID(in); got != want {
+			t.Errorf("%s: %s", in, got)
+		}
+	}
+}
+
 func TestStateAndKindTables(t *testing.T) {
 	states := map[ComplaintState]complaint.State{StatePending: complaint.StatePending, StateProcessing: complaint.StateProcessing,
 		StateProcessed: complaint.StateResolved, "ARCHIVED": complaint.StateUnknown}

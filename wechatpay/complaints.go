@@ -354,13 +354,8 @@ func (r *ReplyRequest) validate(global bool) error {
 			return err
 		}
 	}
-	if r.JumpURLText != "" {
-		if r.JumpURL == "" {
-			return invalid("jump_url_text", "needs jump_url")
-		}
-		if err := checkText("jump_url_text", r.JumpURLText, 0); err != nil {
-			return err
-		}
+	if err := checkText("jump_url_text", r.JumpURLText, 0); err != nil {
+		return err
 	}
 	if r.MiniProgramJumpInfo != nil && global {
 		return invalid("mini_program_jump_info", "is not available on the global api")
@@ -419,25 +414,18 @@ func (c *Client) UpdateRefundProgress(ctx context.Context, r *UpdateRefundProgre
 		return err
 	}
 	switch r.Action {
-	case RefundApprove:
-		if r.RejectReason != "" || len(r.RejectMediaList) > 0 {
-			return invalid("reject_reason", "is only for REJECT")
-		}
-		if r.LaunchRefundDay != nil && *r.LaunchRefundDay < 0 {
-			return invalid("launch_refund_day", "is negative")
-		}
-	case RefundReject:
-		if r.LaunchRefundDay != nil {
-			return invalid("launch_refund_day", "is only for APPROVE")
-		}
-		if len(r.RejectMediaList) > MaxRejectMedia {
-			return invalid("reject_media_list", "more than 4 images")
-		}
-		if err := checkText("reject_reason", r.RejectReason, 0); err != nil {
-			return err
-		}
+	case RefundApprove, RefundReject:
 	default:
 		return invalid("action", "must be APPROVE or REJECT")
+	}
+	if r.LaunchRefundDay != nil && *r.LaunchRefundDay < 0 {
+		return invalid("launch_refund_day", "is negative")
+	}
+	if len(r.RejectMediaList) > MaxRejectMedia {
+		return invalid("reject_media_list", "more than 4 images")
+	}
+	if err := checkText("reject_reason", r.RejectReason, 0); err != nil {
+		return err
 	}
 	if err := checkText("remark", r.Remark, 0); err != nil {
 		return err

@@ -401,16 +401,16 @@ func TestReplyValidation(t *testing.T) {
 		return &ReplyRequest{ComplaintID: "C1", ComplaintedMchID: "1", ResponseContent: "好"}
 	}
 	cases := map[string]func(r *ReplyRequest){
-		"no content":  func(r *ReplyRequest) { r.ResponseContent = "" },
-		"201 runes":   func(r *ReplyRequest) { r.ResponseContent = strings.Repeat("好", 201) },
-		"emoji":       func(r *ReplyRequest) { r.ResponseContent = "谢谢😀" },
-		"bad utf8":    func(r *ReplyRequest) { r.ResponseContent = "\xff" },
-		"5 images":    func(r *ReplyRequest) { r.ResponseImages = []string{"a", "b", "c", "d", "e"} },
-		"http jump":   func(r *ReplyRequest) { r.JumpURL = "http://shop.example" },
-		"no mchid":    func(r *ReplyRequest) { r.ComplaintedMchID = "" },
-		"no id":       func(r *ReplyRequest) { r.ComplaintID = "" },
-		"mini noapp":  func(r *ReplyRequest) { r.MiniProgramJumpInfo = &MiniProgramJumpInfo{Path: "p", Text: "t"} },
-		"text no url": func(r *ReplyRequest) { r.JumpURLText = "x" },
+		"no content": func(r *ReplyRequest) { r.ResponseContent = "" },
+		"201 runes":  func(r *ReplyRequest) { r.ResponseContent = strings.Repeat("好", 201) },
+		"emoji":      func(r *ReplyRequest) { r.ResponseContent = "谢谢😀" },
+		"bad utf8":   func(r *ReplyRequest) { r.ResponseContent = "\xff" },
+		"5 images":   func(r *ReplyRequest) { r.ResponseImages = []string{"a", "b", "c", "d", "e"} },
+		"http jump":  func(r *ReplyRequest) { r.JumpURL = "http://shop.example" },
+		"no mchid":   func(r *ReplyRequest) { r.ComplaintedMchID = "" },
+		"no id":      func(r *ReplyRequest) { r.ComplaintID = "" },
+		"mini noapp": func(r *ReplyRequest) { r.MiniProgramJumpInfo = &MiniProgramJumpInfo{Path: "p", Text: "t"} },
+		"emoji text": func(r *ReplyRequest) { r.JumpURL = "https://x.example"; r.JumpURLText = "看😀" },
 	}
 	for name, edit := range cases {
 		r := ok()
@@ -438,14 +438,12 @@ func TestReplyValidation(t *testing.T) {
 
 func TestRefundAndImmediateValidation(t *testing.T) {
 	c := pubKeyClient(t, newMock(t, "", pubKeySigner()))
-	day := 1
 	neg := -1
 	bad := []*UpdateRefundProgressRequest{
 		{ComplaintID: "C1"},
 		{ComplaintID: "C1", Action: "MAYBE"},
 		{ComplaintID: "C1", Action: RefundReject, RejectMediaList: []string{"1", "2", "3", "4", "5"}},
-		{ComplaintID: "C1", Action: RefundReject, LaunchRefundDay: &day},
-		{ComplaintID: "C1", Action: RefundApprove, RejectReason: "x"},
+		{ComplaintID: "C1", Action: RefundReject, RejectReason: "证据😀"},
 		{ComplaintID: "C1", Action: RefundApprove, LaunchRefundDay: &neg},
 	}
 	for i, r := range bad {

@@ -224,6 +224,8 @@ type limitedBody struct {
 	left int64
 }
 
+// Read reads at most the remaining allowance; past it, more data is
+// ErrImageTooLarge.
 func (l *limitedBody) Read(p []byte) (int, error) {
 	if l.left <= 0 {
 		// Is there more? Read one byte to tell a body of exactly the limit
@@ -243,4 +245,5 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close closes the underlying body.
 func (l *limitedBody) Close() error { return l.rc.Close() }
