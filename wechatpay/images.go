@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -217,7 +218,7 @@ func (c *Client) DownloadImage(ctx context.Context, r *DownloadImageRequest) (*D
 
 // ErrImageTooLarge is returned while reading an image download longer than
 // the client's response limit.
-var ErrImageTooLarge = fmt.Errorf("wechatpay: image exceeds the response size limit")
+var ErrImageTooLarge = errors.New("wechatpay: image exceeds the response size limit")
 
 type limitedBody struct {
 	rc   io.ReadCloser
