@@ -1,6 +1,7 @@
 package wechatpay
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
 	"github.com/tousu-go/tousu/internal/httpc"
+	"github.com/tousu-go/tousu/internal/paging"
 )
 
 // Documented limits, checked before any request is sent.
@@ -152,37 +154,19 @@ func (c *Client) ListComplaints(ctx context.Context, r *ListComplaintsRequest) (
 // complaint; a failed page yields (nil, err) and stops. Stopping the loop early
 // stops the paging. r is not modified.
 func (c *Client) AllComplaints(ctx context.Context, r *ListComplaintsRequest) iter.Seq2[*Complaint, error] {
-	return func(yield func(*Complaint, error) bool) {
-		if r == nil {
-			yield(nil, invalid("request", "is nil"))
-			return
-		}
-		req := *r
-		total := -1
-		for {
-			page, err := c.ListComplaints(ctx, &req)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if req.Offset == r.Offset && page.TotalCount > 0 {
-				total = page.TotalCount
-			}
-			for i := range page.Data {
-				if !yield(&page.Data[i], nil) {
-					return
-				}
-			}
-			req.Offset += len(page.Data)
-			limit := req.Limit
-			if limit == 0 {
-				limit = DefaultListLimit
-			}
-			if len(page.Data) == 0 || len(page.Data) < limit || (total >= 0 && req.Offset >= total) {
-				return
-			}
-		}
+	if r == nil {
+		return paging.Offset(0, 0, func(int) ([]Complaint, int, error) { return nil, 0, invalid("request", "is nil") })
 	}
+	req := *r
+	limit := cmp.Or(req.Limit, DefaultListLimit)
+	return paging.Offset(req.Offset, limit, func(offset int) ([]Complaint, int, error) {
+		req.Offset = offset
+		page, err := c.ListComplaints(ctx, &req)
+		if err != nil {
+			return nil, 0, err
+		}
+		return page.Data, page.TotalCount, nil
+	})
 }
 
 // GetComplaint fetches one complaint's detail.
@@ -253,37 +237,19 @@ func (c *Client) ListHistory(ctx context.Context, r *ListHistoryRequest) (*ListH
 
 // AllHistory pages through ListHistory, yielding every history item.
 func (c *Client) AllHistory(ctx context.Context, r *ListHistoryRequest) iter.Seq2[*NegotiationHistory, error] {
-	return func(yield func(*NegotiationHistory, error) bool) {
-		if r == nil {
-			yield(nil, invalid("request", "is nil"))
-			return
-		}
-		req := *r
-		total := -1
-		for {
-			page, err := c.ListHistory(ctx, &req)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if req.Offset == r.Offset && page.TotalCount > 0 {
-				total = page.TotalCount
-			}
-			for i := range page.Data {
-				if !yield(&page.Data[i], nil) {
-					return
-				}
-			}
-			req.Offset += len(page.Data)
-			limit := req.Limit
-			if limit == 0 {
-				limit = DefaultHistoryLimit
-			}
-			if len(page.Data) == 0 || len(page.Data) < limit || (total >= 0 && req.Offset >= total) {
-				return
-			}
-		}
+	if r == nil {
+		return paging.Offset(0, 0, func(int) ([]NegotiationHistory, int, error) { return nil, 0, invalid("request", "is nil") })
 	}
+	req := *r
+	limit := cmp.Or(req.Limit, DefaultHistoryLimit)
+	return paging.Offset(req.Offset, limit, func(offset int) ([]NegotiationHistory, int, error) {
+		req.Offset = offset
+		page, err := c.ListHistory(ctx, &req)
+		if err != nil {
+			return nil, 0, err
+		}
+		return page.Data, page.TotalCount, nil
+	})
 }
 
 // checkText enforces WeChat's character set: UTF-8 of 1 to 3 bytes per rune.
