@@ -32,7 +32,7 @@ func newPair(t *testing.T, opts []wechatpaytest.Option, copts ...wechatpay.Optio
 }
 
 func TestFakeServerFlow(t *testing.T) {
-	for _, region := range []wechatpaytest.Region{wechatpaytest.Mainland, wechatpaytest.Global} {
+	for _, region := range []wechatpay.Region{wechatpay.RegionMainland, wechatpay.RegionGlobal} {
 		t.Run(region.String(), func(t *testing.T) {
 			srv, c := newPair(t, []wechatpaytest.Option{wechatpaytest.WithRegion(region)}, wechatpay.WithPayerPhoneDecryption())
 			seeded := srv.Seed(12)
@@ -103,7 +103,7 @@ func TestFakeServerFlow(t *testing.T) {
 			}
 
 			err = c.Responder().DecideRefund(ctx, id, complaint.RefundDecision{Approve: true})
-			if region == wechatpaytest.Global && !errors.Is(err, errors.ErrUnsupported) {
+			if region == wechatpay.RegionGlobal && !errors.Is(err, errors.ErrUnsupported) {
 				t.Errorf("global refund decision: %v", err)
 			}
 		})

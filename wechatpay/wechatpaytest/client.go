@@ -26,7 +26,7 @@ func (s *Server) Credentials() wechatpay.Credentials {
 // switch) after these.
 func (s *Server) ClientOptions() []wechatpay.Option {
 	env := wechatpay.Mainland
-	if s.cfg.region == Global {
+	if s.cfg.region == wechatpay.RegionGlobal {
 		env = wechatpay.Global
 	}
 	opts := []wechatpay.Option{

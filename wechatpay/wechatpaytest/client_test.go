@@ -221,7 +221,7 @@ func TestClientReceivesCallbacks(t *testing.T) {
 }
 
 func TestClientGlobal(t *testing.T) {
-	s := wechatpaytest.NewServer(wechatpaytest.WithRegion(wechatpaytest.Global))
+	s := wechatpaytest.NewServer(wechatpaytest.WithRegion(wechatpay.RegionGlobal))
 	defer s.Close()
 	seeded := s.Seed(3)
 	c := newClient(t, s)

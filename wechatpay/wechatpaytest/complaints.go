@@ -308,7 +308,7 @@ type wireHistory struct {
 // global-only ones on mainland; payer_openid appears in the mainland detail only.
 func (s *Server) view(c wechatpay.Complaint, detail bool) wireComplaint {
 	c = cloneComplaint(c)
-	if s.cfg.region == Global {
+	if s.cfg.region == wechatpay.RegionGlobal {
 		c.PayerOpenID = ""
 		c.ProblemType, c.ApplyRefundAmount, c.UserTagList, c.AdditionalInfo = "", 0, nil, nil
 		c.InPlatformService, c.NeedImmediateService, c.IsAgentMode = false, false, false
@@ -328,7 +328,7 @@ func (s *Server) view(c wechatpay.Complaint, detail bool) wireComplaint {
 }
 
 func (s *Server) historyView(h wechatpay.NegotiationHistory) wireHistory {
-	if s.cfg.region == Global {
+	if s.cfg.region == wechatpay.RegionGlobal {
 		h.NormalMessage, h.ClickMessage = nil, nil
 		h.UserAppyPlatformServiceReason, h.UserAppyPlatformServiceReasonDescription = "", ""
 	}
@@ -379,7 +379,7 @@ func dateParam(q url.Values, name string) (time.Time, *response) {
 
 // languageParam checks the global mch_language.
 func (s *Server) languageParam(q url.Values) *response {
-	if s.cfg.region != Global {
+	if s.cfg.region != wechatpay.RegionGlobal {
 		return nil
 	}
 	v, ok := q["mch_language"]
@@ -615,7 +615,7 @@ func (s *Server) handleReply(c *call) *response {
 	if bad := checkText("jump_url_text", req.JumpURLText, 0); bad != nil {
 		return bad
 	}
-	if mp := req.MiniProgramJumpInfo; mp != nil && s.cfg.region == Mainland {
+	if mp := req.MiniProgramJumpInfo; mp != nil && s.cfg.region == wechatpay.RegionMainland {
 		if mp.AppID == "" || mp.Path == "" || mp.Text == "" {
 			return paramError("mini_program_jump_info", "appid、path、text均不能为空")
 		}

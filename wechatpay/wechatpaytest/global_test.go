@@ -11,7 +11,7 @@ import (
 )
 
 func TestGlobalRegion(t *testing.T) {
-	s, now := fixedServer(t, WithRegion(Global), WithKeyMode(CertificateMode))
+	s, now := fixedServer(t, WithRegion(wechatpay.RegionGlobal), WithKeyMode(CertificateMode))
 	tc := newTClient(s)
 	c := s.AddComplaint(s.SampleComplaint(0))
 	const base = "/v3/global/merchant-service/complaints"
@@ -95,7 +95,7 @@ func TestGlobalRegion(t *testing.T) {
 }
 
 func TestGlobalHistoryDropsMainlandOnlyFields(t *testing.T) {
-	s, _ := fixedServer(t, WithRegion(Global))
+	s, _ := fixedServer(t, WithRegion(wechatpay.RegionGlobal))
 	tc := newTClient(s)
 	c := s.AddComplaint(s.SampleComplaint(1))
 	s.AddHistory(c.ComplaintID, wechatpay.NegotiationHistory{

@@ -31,21 +31,21 @@ type route struct {
 
 // Paths, per region.
 func (s *Server) servicePrefix() string {
-	if s.cfg.region == Global {
+	if s.cfg.region == wechatpay.RegionGlobal {
 		return "/v3/global/merchant-service"
 	}
 	return "/v3/merchant-service"
 }
 
 func (s *Server) complaintsPath() string {
-	if s.cfg.region == Global {
+	if s.cfg.region == wechatpay.RegionGlobal {
 		return s.servicePrefix() + "/complaints"
 	}
 	return s.servicePrefix() + "/complaints-v2"
 }
 
 func (s *Server) certificatesPath() string {
-	if s.cfg.region == Global {
+	if s.cfg.region == wechatpay.RegionGlobal {
 		return "/v3/global/certificates"
 	}
 	return "/v3/certificates"
@@ -116,12 +116,12 @@ func (s *Server) route(method, path string) route {
 	case "complete":
 		rt = one(http.MethodPost, s.handleComplete)
 	case "update-refund-progress":
-		if s.cfg.region == Global {
+		if s.cfg.region == wechatpay.RegionGlobal {
 			return route{err: errNoRoute}
 		}
 		rt = one(http.MethodPost, s.handleRefundProgress)
 	case "response-immediate-service":
-		if s.cfg.region == Global {
+		if s.cfg.region == wechatpay.RegionGlobal {
 			return route{err: errNoRoute}
 		}
 		rt = one(http.MethodPost, s.handleImmediateService)

@@ -134,7 +134,7 @@ func (s *Server) handleUpload(c *call) *response {
 // media URL: a client that re-escapes or unescapes the id gets 404, as with
 // WeChat. The answer carries no Wechatpay-* signature.
 func (s *Server) handleImage(c *call) *response {
-	if s.cfg.region == Global {
+	if s.cfg.region == wechatpay.RegionGlobal {
 		id := c.r.URL.Query().Get("complaint_id")
 		if id == "" {
 			return queryParamError("complaint_id", "不能为空")

@@ -77,7 +77,7 @@ func (s *Server) SampleComplaint(i int) wechatpay.Complaint {
 			MediaURL:  []string{s.AddImage(id, SamplePNG())},
 		}}
 	}
-	if s.cfg.region == Global {
+	if s.cfg.region == wechatpay.RegionGlobal {
 		o := &c.ComplaintOrderInfo[0]
 		o.SettlementAmount = sm.amount
 		o.SettlementCurrency = "HKD"

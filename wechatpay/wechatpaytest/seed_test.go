@@ -95,7 +95,7 @@ func TestSeed(t *testing.T) {
 	if len(kinds) != 3 {
 		t.Errorf("problem types %v", kinds)
 	}
-	g, _ := fixedServer(t, WithRegion(Global))
+	g, _ := fixedServer(t, WithRegion(wechatpay.RegionGlobal))
 	gc := g.SampleComplaint(1)
 	if gc.ProblemType != "" || gc.ComplaintOrderInfo[0].Amount != 0 || gc.ComplaintOrderInfo[0].SettlementCurrency != "HKD" || gc.ComplaintDetailTrans == "" {
 		t.Errorf("global sample %+v", gc)

@@ -9,29 +9,8 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/signing"
+	"github.com/tousu-go/tousu/wechatpay"
 )
-
-// Region selects which WeChat Pay API family the server speaks.
-type Region int
-
-const (
-	// Mainland is api.mch.weixin.qq.com: paths under /v3/merchant-service/...,
-	// the list at complaints-v2, certificates at /v3/certificates.
-	Mainland Region = iota
-	// Global is apihk.mch.weixin.qq.com (跨境): paths under
-	// /v3/global/merchant-service/..., the list at complaints (no -v2),
-	// certificates at /v3/global/certificates, no update-refund-progress and no
-	// response-immediate-service, and image downloads need complaint_id.
-	Global
-)
-
-// String names the region.
-func (r Region) String() string {
-	if r == Global {
-		return "global"
-	}
-	return "mainland"
-}
 
 // KeyMode says which platform signing identities the server has. WeChat signs
 // responses and callbacks with the WeChat Pay public key (微信支付公钥, merchants
@@ -81,7 +60,7 @@ type config struct {
 	publicKeyID    string
 	publicKey      *signing.RSAPrivateKey
 	certKeys       []*signing.RSAPrivateKey
-	region         Region
+	region         wechatpay.Region
 	now            func() time.Time
 	fresh          bool
 	rateLimit      int
@@ -173,8 +152,13 @@ func WithCertificateKeys(keys ...*signing.RSAPrivateKey) Option {
 	}
 }
 
-// WithRegion selects mainland (default) or global paths and behaviour.
-func WithRegion(r Region) Option { return func(c *config) { c.region = r } }
+// WithRegion selects the API family the server speaks: wechatpay.RegionMainland
+// (default; paths under /v3/merchant-service/..., the list at complaints-v2,
+// certificates at /v3/certificates) or wechatpay.RegionGlobal (apihk, 跨境: paths
+// under /v3/global/merchant-service/..., the list at complaints with no -v2,
+// /v3/global/certificates, no update-refund-progress and no
+// response-immediate-service, and image downloads need complaint_id).
+func WithRegion(r wechatpay.Region) Option { return func(c *config) { c.region = r } }
 
 // WithClock sets the server's clock, used for request timestamp checks, response
 // timestamps, callbacks and new history entries. Default time.Now.
@@ -316,7 +300,7 @@ func (s *Server) Close() {
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Region reports the server's region.
-func (s *Server) Region() Region { return s.cfg.region }
+func (s *Server) Region() wechatpay.Region { return s.cfg.region }
 
 // KeyMode reports the server's key mode.
 func (s *Server) KeyMode() KeyMode { return s.cfg.mode }
