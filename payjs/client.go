@@ -52,27 +52,20 @@ func WithTransport(rt http.RoundTripper) Option { return func(c *config) { c.htt
 // WithTimeout bounds each attempt (default 30s; negative: none).
 func WithTimeout(d time.Duration) Option { return func(c *config) { c.http.Timeout = d } }
 
-// Retry is a retry policy. The zero value never retries.
-type Retry struct {
-	// MaxRetries is the number of retries after the first attempt.
-	MaxRetries int
-	// MinWait and MaxWait bound the exponential backoff with jitter.
-	MinWait, MaxWait time.Duration
-	// MaxRetryAfter caps the Retry-After waited out (0: 60 seconds).
-	MaxRetryAfter time.Duration
-	// RetryWrites also retries refund, close, reverse and complaint. A repeated
-	// refund is harmless at PAYJS (it answers "already refunded"), but a retried
-	// complaint call may spend its rate limit.
-	RetryWrites bool
-}
+// Retry is the retry policy, shared by every tousu provider: MaxRetries after
+// the first attempt, exponential backoff with jitter between MinWait and MaxWait
+// (both zero: no wait), a Retry-After honoured up to MaxRetryAfter (0: 60 s;
+// longer: not retried), and RetryWrites to retry non-idempotent requests too.
+// Only idempotent requests are retried otherwise, on transport errors, 429 and
+// 5xx. Retry{} never retries.
+type Retry = httpc.Retry
 
 // WithRetry sets the retry policy (default: 2 retries, 200ms to 3s). Without
 // RetryWrites only Check, a read, is retried on transport errors, 429 and 5xx;
 // Complaints is not, so a retry never spends the endpoint's rate limit.
 func WithRetry(r Retry) Option {
 	return func(c *config) {
-		c.http.Retry = httpc.Retry{MaxRetries: r.MaxRetries, MinWait: r.MinWait, MaxWait: r.MaxWait,
-			MaxRetryAfter: r.MaxRetryAfter, RetryWrites: r.RetryWrites}
+		c.http.Retry = r
 	}
 }
 

@@ -104,18 +104,13 @@ func (e Environment) Region() Region {
 	return RegionMainland
 }
 
-// Retry is the retry policy. Only idempotent requests are retried by default
-// (GET, and the immediate-service reply, which carries an idempotency key).
-type Retry struct {
-	// MaxRetries is the number of retries after the first attempt.
-	MaxRetries int
-	// MinWait and MaxWait bound the exponential backoff.
-	MinWait, MaxWait time.Duration
-	// MaxRetryAfter caps the Retry-After the client waits out.
-	MaxRetryAfter time.Duration
-	// RetryWrites retries every write too. Each attempt is signed afresh.
-	RetryWrites bool
-}
+// Retry is the retry policy, shared by every tousu provider: MaxRetries after
+// the first attempt, exponential backoff with jitter between MinWait and MaxWait
+// (both zero: no wait), a Retry-After honoured up to MaxRetryAfter (0: 60 s;
+// longer: not retried), and RetryWrites to retry non-idempotent requests too.
+// Only idempotent requests are retried otherwise, on transport errors, 429 and
+// 5xx. Retry{} never retries.
+type Retry = httpc.Retry
 
 // Option configures NewClient.
 type Option func(*config) error
@@ -245,11 +240,13 @@ func WithTimeout(d time.Duration) Option {
 	return func(c *config) error { c.http.Timeout = d; return nil }
 }
 
-// WithRetry sets the retry policy; Retry{} disables retries.
+// WithRetry sets the retry policy (default: 2 retries, 200 ms to 3 s); Retry{}
+// disables retries. Without RetryWrites only GETs and the immediate-service
+// reply, which carries an idempotency key, are retried; every attempt is signed
+// afresh.
 func WithRetry(r Retry) Option {
 	return func(c *config) error {
-		c.http.Retry = httpc.Retry{MaxRetries: r.MaxRetries, MinWait: r.MinWait, MaxWait: r.MaxWait,
-			MaxRetryAfter: r.MaxRetryAfter, RetryWrites: r.RetryWrites}
+		c.http.Retry = r
 		return nil
 	}
 }
