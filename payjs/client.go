@@ -30,7 +30,7 @@ type Client struct {
 }
 
 // Option configures NewClient.
-type Option func(*config)
+type Option func(*config) error
 
 type config struct {
 	http     httpc.Options
@@ -40,17 +40,23 @@ type config struct {
 
 // WithBaseURL sets the API base URL (default Production). Endpoint names are
 // appended to it, so it should end with "/".
-func WithBaseURL(u string) Option { return func(c *config) { c.http.BaseURL = u } }
+func WithBaseURL(u string) Option { return func(c *config) error { c.http.BaseURL = u; return nil } }
 
 // WithHTTPClient takes the transport, cookie jar and redirect policy of hc. hc
 // itself is not modified.
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.http.HTTPClient = hc } }
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error { c.http.HTTPClient = hc; return nil }
+}
 
 // WithTransport sets the HTTP transport (httpmock in tests).
-func WithTransport(rt http.RoundTripper) Option { return func(c *config) { c.http.Transport = rt } }
+func WithTransport(rt http.RoundTripper) Option {
+	return func(c *config) error { c.http.Transport = rt; return nil }
+}
 
 // WithTimeout bounds each attempt (default 30s; negative: none).
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.http.Timeout = d } }
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error { c.http.Timeout = d; return nil }
+}
 
 // Retry is the retry policy, shared by every tousu provider: MaxRetries after
 // the first attempt, exponential backoff with jitter between MinWait and MaxWait
@@ -64,29 +70,33 @@ type Retry = httpc.Retry
 // RetryWrites only Check, a read, is retried on transport errors, 429 and 5xx;
 // Complaints is not, so a retry never spends the endpoint's rate limit.
 func WithRetry(r Retry) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		c.http.Retry = r
+		return nil
 	}
 }
 
 // WithLogger sets where HTTP attempts are logged (redacted; never keys,
 // signatures or bodies). nil discards.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.http.Logger = l } }
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error { c.http.Logger = l; return nil }
+}
 
 // WithClock sets the clock used for the complaint rate limit of Source. nil
 // means time.Now.
 func WithClock(now func() time.Time) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		if now != nil {
 			c.now = now
 		}
+		return nil
 	}
 }
 
 // WithJSONBody posts requests as a JSON object of strings instead of the
 // documented application/x-www-form-urlencoded form. PAYJS's Java demo and
 // several SDKs do so; form is the default.
-func WithJSONBody() Option { return func(c *config) { c.jsonBody = true } }
+func WithJSONBody() Option { return func(c *config) error { c.jsonBody = true; return nil } }
 
 // NewClient returns a client for merchant mchid with its 通信密钥 key. It
 // validates that both are set and does no I/O. The mchid length is not checked:
@@ -101,7 +111,9 @@ func NewClient(mchid, key string, opts ...Option) (*Client, error) {
 	cfg := config{http: httpc.DefaultOptions(), now: time.Now}
 	cfg.http.BaseURL = Production
 	for _, o := range opts {
-		o(&cfg)
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.http.BaseURL == "" {
 		cfg.http.BaseURL = Production
