@@ -163,7 +163,7 @@ func (c Contact) String() string {
 	if c.Phone != "" {
 		b.WriteString("phone=" + MaskPhone(c.Phone) + " ")
 	}
-	if c.EncryptedPhone != "" {
+	if c.Phone == "" && c.EncryptedPhone != "" {
 		b.WriteString("phone=encrypted ")
 	}
 	if c.Name != "" {

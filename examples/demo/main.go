@@ -1,6 +1,8 @@
-// Command demo shows tousu's pieces working together, offline: the shared
-// signers, then a complaint callback endpoint that verifies, de-duplicates and
-// dispatches events. Run it with:
+// Command demo shows tousu working end to end, offline: the shared signers,
+// then WeChat Pay and PAYJS complaints read through one common model from the
+// in-process fake servers (wechatpaytest, payjstest), answered, and pushed as
+// callbacks into complaint.NewHandler, which verifies, de-duplicates and
+// dispatches them. Run it with:
 //
 //	go run ./examples/demo
 package main
@@ -17,9 +19,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/payjs"
+	"github.com/tousu-go/tousu/payjs/payjstest"
 	"github.com/tousu-go/tousu/signing"
+	"github.com/tousu-go/tousu/wechatpay"
+	"github.com/tousu-go/tousu/wechatpay/wechatpaytest"
 )
 
 func main() {
@@ -30,11 +37,36 @@ func main() {
 }
 
 func run(out io.Writer) error {
-	fmt.Fprintln(out, "tousu demo: signing and the callback handler, offline")
+	fmt.Fprintln(out, "tousu demo: everything below runs offline against in-process fake providers")
+	ctx := context.Background()
 	if err := demoSigning(out); err != nil {
 		return err
 	}
-	return demoHandler(out)
+	if err := demoWeChatPay(ctx, out); err != nil {
+		return fmt.Errorf("wechatpay: %w", err)
+	}
+	if err := demoPAYJS(ctx, out); err != nil {
+		return fmt.Errorf("payjs: %w", err)
+	}
+	fmt.Fprintln(out, "\ndone")
+	return nil
+}
+
+// printComplaint shows the common model; the buyer's phone prints masked.
+func printComplaint(out io.Writer, c *complaint.Complaint) {
+	content := []rune(c.Content)
+	if len(content) > 18 {
+		content = append(content[:18], '…')
+	}
+	fmt.Fprintf(out, "  %-9s %-28s %-10s ¥%d.%02d  %s  %v\n", c.Provider, c.ID, c.State,
+		c.Amount.Amount/100, c.Amount.Amount%100, string(content), c.Contact)
+}
+
+// post sends a request to a handler in process and returns the status.
+func post(h http.Handler, req *http.Request) int {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code
 }
 
 // demoSigning signs the same kind of data the four providers sign.
@@ -107,60 +139,145 @@ func demoSigning(out io.Writer) error {
 	return nil
 }
 
-// demoReceiver stands in for a provider's receiver until the provider packages
-// are wired into this demo: the body is "<signature>|<event id>|<complaint id>".
-type demoReceiver struct{}
-
-func (demoReceiver) Provider() complaint.Provider { return "demo" }
-
-func (demoReceiver) Receive(_ context.Context, _ http.Header, body []byte) ([]complaint.Event, error) {
-	parts := strings.Split(string(body), "|")
-	if len(parts) != 3 || parts[1] == "" {
-		return nil, complaint.ErrMalformedNotification
-	}
-	if parts[0] != "valid" {
-		return nil, complaint.ErrSignatureInvalid
-	}
-	return []complaint.Event{{ID: parts[1], Provider: "demo", Kind: complaint.KindCreated, ComplaintID: parts[2]}}, nil
-}
-
-func (demoReceiver) Ack(err error) complaint.Ack {
-	if err != nil {
-		return complaint.Ack{Status: complaint.StatusFor(err), ContentType: "application/json",
-			Body: []byte(`{"code":"FAIL","message":"rejected"}`)}
-	}
-	return complaint.Ack{Status: http.StatusNoContent}
-}
-
-func demoHandler(out io.Writer) error {
-	fmt.Fprintln(out, "\n== callback handler")
-	dispatched := 0
-	sink := complaint.SinkFunc(func(_ context.Context, e *complaint.Event) error {
-		dispatched++
-		fmt.Fprintf(out, "  sink got event %s: %s for complaint %s\n", e.ID, e.Kind, e.ComplaintID)
-		return nil
-	})
-	srv := httptest.NewServer(complaint.NewHandler(demoReceiver{}, sink, complaint.WithMaxBodyBytes(1024)))
+// demoWeChatPay lists, answers and receives WeChat Pay complaints.
+func demoWeChatPay(ctx context.Context, out io.Writer) error {
+	fmt.Fprintln(out, "\n== WeChat Pay (wechatpaytest: public-key mode, signed responses, encrypted callbacks)")
+	srv := wechatpaytest.NewServer()
 	defer srv.Close()
-
-	deliveries := []struct{ what, body string }{
-		{"new complaint", "valid|evt-1|C100"},
-		{"same event redelivered", "valid|evt-1|C100"},
-		{"forged signature", "forged|evt-2|C200"},
-		{"malformed body", "garbage"},
-		{"oversize body", "valid|evt-3|" + strings.Repeat("x", 2048)},
+	seeded := srv.Seed(3)
+	client, err := wechatpay.NewClient(srv.Credentials(), append(srv.ClientOptions(), wechatpay.WithPayerPhoneDecryption())...)
+	if err != nil {
+		return err
 	}
-	for _, d := range deliveries {
-		resp, err := http.Post(srv.URL, "text/plain", strings.NewReader(d.body))
+	defer client.Close()
+
+	// One typed API: the adapter is a complaint.Source and complaint.Responder.
+	var src complaint.Source = client.Source()
+	var resp complaint.Responder = client.Responder()
+	fmt.Fprintln(out, "complaints of the last 30 days, in the common model (payer_phone decrypted, printed masked):")
+	for c, err := range src.List(ctx, complaint.ListOptions{}) {
 		if err != nil {
 			return err
 		}
-		_ = resp.Body.Close()
-		fmt.Fprintf(out, "%-24s -> HTTP %d\n", d.what, resp.StatusCode)
+		printComplaint(out, c)
 	}
-	if dispatched != 1 {
-		return errors.New("the sink should have run exactly once")
+
+	// The merchant's callback endpoint: verify, dedupe, enrich, dispatch.
+	var dispatched []string
+	sink := complaint.SinkFunc(func(_ context.Context, e *complaint.Event) error {
+		dispatched = append(dispatched, e.ID)
+		state := "not fetched"
+		if e.Complaint != nil {
+			state = string(e.Complaint.State)
+		}
+		fmt.Fprintf(out, "  sink: %s (%s) for %s, complaint fetched by enrichment: state %s\n",
+			e.Kind, e.ProviderKind, e.ComplaintID, state)
+		return nil
+	})
+	endpoint := complaint.NewHandler(wechatpay.NewReceiver(client), sink, complaint.WithEnrichment(src))
+
+	id := seeded[0].ComplaintID
+	srv.UserResponds(id, "请尽快处理，谢谢")
+	const eventID = "5e1c0a4e-0d5c-5d8e-9f3a-2a4b6c8d0e1f"
+	deliveries := []struct {
+		what string
+		opts []wechatpaytest.NotifyOption
+	}{
+		{"user message callback", []wechatpaytest.NotifyOption{wechatpaytest.WithEventID(eventID)}},
+		{"the same callback again", []wechatpaytest.NotifyOption{wechatpaytest.WithEventID(eventID)}},
+		{"probe signature", []wechatpaytest.NotifyOption{wechatpaytest.WithNotifyFault(wechatpaytest.FaultProbeSignature)}},
+		{"5-byte GCM nonce", []wechatpaytest.NotifyOption{wechatpaytest.WithResourceNonce("short")}},
 	}
-	fmt.Fprintln(out, "one event dispatched once; forged, malformed and oversize input dispatched nothing")
+	for _, d := range deliveries {
+		req, err := srv.NewNotificationRequest(id, wechatpay.ActionUserResponse, d.opts...)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%-26s -> HTTP %d\n", d.what, post(endpoint, req))
+	}
+	oversize := httptest.NewRequest(http.MethodPost, "/notify", strings.NewReader(strings.Repeat("x", 2<<20)))
+	fmt.Fprintf(out, "%-26s -> HTTP %d\n", "2 MiB body", post(endpoint, oversize))
+	if len(dispatched) != 1 {
+		return fmt.Errorf("the sink ran %d times, want once", len(dispatched))
+	}
+
+	// Answer through the Responder, then read the history through the Source.
+	if err := resp.Reply(ctx, id, complaint.Reply{Content: "您好，已为您办理退款，请留意到账。"}); err != nil {
+		return err
+	}
+	if err := resp.Complete(ctx, id, ""); err != nil {
+		return err
+	}
+	c, err := src.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "after reply and complete, %s is %s (%s); history:\n", id, c.State, c.ProviderState)
+	for e, err := range src.History(ctx, id) {
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "  %-9s %-16s %s\n", e.Actor, e.Kind, e.ProviderKind)
+	}
+	return nil
+}
+
+// demoPAYJS polls PAYJS complaints, refunds one, and receives payment
+// notifications.
+func demoPAYJS(ctx context.Context, out io.Writer) error {
+	fmt.Fprintln(out, "\n== PAYJS (payjstest: PHP-exact MD5, poll-only complaints, 4-hour limit)")
+	srv := payjstest.NewServer()
+	defer srv.Close()
+	order := srv.AddOrder(payjstest.Order{PayJSOrderID: "2019101503054900456615858", OutTradeNo: "SHOP-1001",
+		TotalFee: 1280000, Paid: true}) // ¥12,800: amounts of ¥10,000 and more break other Go SDKs
+	srv.AddComplaint(payjstest.Complaint{ComplaintID: "PC20241111001", ComplaintAt: time.Now().Add(-time.Hour),
+		OutTradeNo: order.OutTradeNo, OrderID: order.PayJSOrderID, TotalFee: order.TotalFee, Body: "付款后没有收到卡密"})
+
+	client, err := payjs.NewClient(payjstest.DefaultMchID, payjstest.DefaultKey, payjs.WithBaseURL(srv.URL))
+	if err != nil {
+		return err
+	}
+	src := payjs.NewSource(client)
+	fmt.Fprintln(out, "polled complaints, in the same common model:")
+	for c, err := range src.List(ctx, complaint.ListOptions{}) {
+		if err != nil {
+			return err
+		}
+		printComplaint(out, c)
+	}
+	for _, err := range src.List(ctx, complaint.ListOptions{}) {
+		fmt.Fprintf(out, "polling again at once is refused locally: rate limited = %v\n", errors.Is(err, complaint.ErrRateLimited))
+	}
+	if err := src.DecideRefund(ctx, "PC20241111001", complaint.RefundDecision{Approve: true}); err != nil {
+		return err
+	}
+	o, _ := srv.Order(order.PayJSOrderID)
+	fmt.Fprintf(out, "approved the refund: order refunded = %v\n", o.Refunded)
+	r, err := client.Refund(ctx, &payjs.RefundRequest{PayJSOrderID: order.PayJSOrderID})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "a repeated refund (PAYJS answers it unsigned) is confirmed by check: already refunded = %v\n", r.AlreadyRefunded)
+
+	// Payment notifications are form posts; PAYJS repeats them, the handler dedupes.
+	dispatched := 0
+	endpoint := complaint.NewHandler(payjs.NewReceiver(client), complaint.SinkFunc(func(context.Context, *complaint.Event) error {
+		dispatched++
+		return nil
+	}))
+	form, err := srv.Notification(order.PayJSOrderID, map[string]string{"type": "alipay"})
+	if err != nil {
+		return err
+	}
+	for _, what := range []string{"payment notification", "the same notification"} {
+		req := httptest.NewRequest(http.MethodPost, "/notify/payjs", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		fmt.Fprintf(out, "%-26s -> HTTP %d\n", what, post(endpoint, req))
+	}
+	form.Set("total_fee", "1")
+	req := httptest.NewRequest(http.MethodPost, "/notify/payjs", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	fmt.Fprintf(out, "%-26s -> HTTP %d\n", "amount tampered", post(endpoint, req))
+	fmt.Fprintf(out, "payment events dispatched: %d\n", dispatched)
 	return nil
 }

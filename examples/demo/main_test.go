@@ -13,14 +13,26 @@ func TestDemoRuns(t *testing.T) {
 	}
 	for _, want := range []string{
 		"verifies with the appid: true, with the default id: false",
-		"new complaint            -> HTTP 204",
-		"same event redelivered   -> HTTP 204",
-		"forged signature         -> HTTP 401",
-		"malformed body           -> HTTP 400",
-		"oversize body            -> HTTP 413",
+		"complaint fetched by enrichment: state pending",
+		"user message callback      -> HTTP 200",
+		"the same callback again    -> HTTP 200",
+		"probe signature            -> HTTP 401",
+		"5-byte GCM nonce           -> HTTP 400",
+		"2 MiB body                 -> HTTP 413",
+		"is resolved (PROCESSED)",
+		"merchant  completed        MERCHANT_CONFIRM_COMPLETE",
+		"¥12800.00",
+		"rate limited = true",
+		"order refunded = true",
+		"already refunded = true",
+		"amount tampered            -> HTTP 401",
+		"payment events dispatched: 1",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
+	}
+	if strings.Contains(out.String(), "13800130000") {
+		t.Errorf("demo printed a decrypted phone number in clear:\n%s", out.String())
 	}
 }
