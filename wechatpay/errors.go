@@ -13,6 +13,10 @@ import (
 // RATE_LIMITED), complaint.ErrNotFound (404, RESOURCE_NOT_EXISTS),
 // complaint.ErrUnauthorized (401, SIGN_ERROR, NO_AUTH) and
 // complaint.ErrInvalidRequest (400, PARAM_ERROR, INVALID_REQUEST).
+//
+// Error answers are not signature-checked, as in WeChat's own SDKs (gateways
+// and load balancers answer some of them unsigned): an APIError can only make a
+// call fail, never make unverified data look valid.
 type APIError struct {
 	StatusCode int
 	// Code and Message are WeChat's; Message is Chinese text meant for people.
