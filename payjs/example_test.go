@@ -1,11 +1,11 @@
 package payjs_test
 
 import (
+	"errors"
 	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
@@ -47,7 +47,7 @@ func ExampleSource_List() {
 		fmt.Println(cpl.ID, cpl.Orders[0].ProviderOrderID, cpl.Amount.Amount, cpl.Content)
 	}
 	for _, err := range src.List(ctx, complaint.ListOptions{}) {
-		fmt.Println(err != nil && strings.Contains(err.Error(), "rate limited"))
+		fmt.Println(errors.Is(err, complaint.ErrRateLimited))
 	}
 	// Approving the refund refunds the whole order.
 	fmt.Println(src.DecideRefund(ctx, "C1", complaint.RefundDecision{Approve: true}))
