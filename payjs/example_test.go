@@ -1,8 +1,8 @@
 package payjs_test
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
