@@ -34,7 +34,7 @@ const (
 type CheckRequest struct {
 	// PayJSOrderID is the PAYJS order number (payjs_order_id; a complaint's
 	// order_id). Querying by out_trade_no is not offered by PAYJS.
-	PayJSOrderID string
+	PayJSOrderID string `url:"payjs_order_id"`
 }
 
 // CheckResponse is a verified answer to Check.
@@ -59,7 +59,7 @@ type CheckResponse struct {
 
 // RefundRequest refunds one whole order. PAYJS has no amount parameter.
 type RefundRequest struct {
-	PayJSOrderID string
+	PayJSOrderID string `url:"payjs_order_id"`
 }
 
 // RefundResponse is the answer to Refund.
@@ -89,7 +89,7 @@ type RefundResponse struct {
 
 // CloseRequest closes an unpaid order (orders of the last 30 days).
 type CloseRequest struct {
-	PayJSOrderID string
+	PayJSOrderID string `url:"payjs_order_id"`
 }
 
 // CloseResponse is a verified answer to Close.
@@ -103,7 +103,7 @@ type CloseResponse struct {
 // ReverseRequest reverses an abnormal micropay or facepay order (within about 7
 // days).
 type ReverseRequest struct {
-	PayJSOrderID string
+	PayJSOrderID string `url:"payjs_order_id"`
 }
 
 // ReverseResponse is a verified answer to Reverse.

@@ -6,14 +6,22 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/google/go-querystring/query"
+
 	"github.com/tousu-go/tousu/complaint"
 )
 
-func orderParams(id string) (url.Values, error) {
+// orderParams encodes an order request through its url tags (every order call
+// names the order by payjs_order_id), after checking that the id is set.
+func orderParams(id string, req any) (url.Values, error) {
 	if id == "" {
 		return nil, &complaint.ValidationError{Field: "payjs_order_id", Reason: "is empty"}
 	}
-	return url.Values{"payjs_order_id": {id}}, nil
+	v, err := query.Values(req)
+	if err != nil {
+		return nil, fmt.Errorf("payjs: encoding request: %w", err)
+	}
+	return v, nil
 }
 
 // Check queries one order (POST check). It is a read and is retried under the
@@ -26,7 +34,7 @@ func (c *Client) Check(ctx context.Context, req *CheckRequest) (*CheckResponse, 
 	if req == nil {
 		return nil, &complaint.ValidationError{Field: "payjs_order_id", Reason: "request is nil"}
 	}
-	p, err := orderParams(req.PayJSOrderID)
+	p, err := orderParams(req.PayJSOrderID, req)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +76,7 @@ func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundRespons
 	if req == nil {
 		return nil, &complaint.ValidationError{Field: "payjs_order_id", Reason: "request is nil"}
 	}
-	p, err := orderParams(req.PayJSOrderID)
+	p, err := orderParams(req.PayJSOrderID, req)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +121,7 @@ func (c *Client) Close(ctx context.Context, req *CloseRequest) (*CloseResponse, 
 	if req == nil {
 		return nil, &complaint.ValidationError{Field: "payjs_order_id", Reason: "request is nil"}
 	}
-	code, msg, id, raw, err := c.simple(ctx, "close", req.PayJSOrderID)
+	code, msg, id, raw, err := c.simple(ctx, "close", req.PayJSOrderID, req)
 	if err != nil {
 		return nil, err
 	}
@@ -126,15 +134,15 @@ func (c *Client) Reverse(ctx context.Context, req *ReverseRequest) (*ReverseResp
 	if req == nil {
 		return nil, &complaint.ValidationError{Field: "payjs_order_id", Reason: "request is nil"}
 	}
-	code, msg, id, raw, err := c.simple(ctx, "reverse", req.PayJSOrderID)
+	code, msg, id, raw, err := c.simple(ctx, "reverse", req.PayJSOrderID, req)
 	if err != nil {
 		return nil, err
 	}
 	return &ReverseResponse{ReturnCode: code, ReturnMsg: msg, PayJSOrderID: id, Raw: raw}, nil
 }
 
-func (c *Client) simple(ctx context.Context, endpoint, id string) (int, string, string, fields, error) {
-	p, err := orderParams(id)
+func (c *Client) simple(ctx context.Context, endpoint, id string, req any) (int, string, string, fields, error) {
+	p, err := orderParams(id, req)
 	if err != nil {
 		return 0, "", "", nil, err
 	}
