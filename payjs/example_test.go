@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
@@ -97,7 +98,27 @@ func ExampleClient_ParseNotification() {
 			http.Error(w, "fail", complaint.StatusFor(err))
 			return
 		}
-		_ = n.PayJSOrderID // mark the order paid, idempotently
+		fmt.Println("paid:", n.PayJSOrderID, n.TotalFee) // mark the order paid, idempotently
 		_, _ = w.Write([]byte("success"))
 	})
+
+	// A signed notification from the fake server, then the same one tampered.
+	srv := payjstest.NewServer()
+	defer srv.Close()
+	o := srv.AddOrder(payjstest.Order{PayJSOrderID: "2019101503054900456615858", TotalFee: 100, Paid: true})
+	form, _ := srv.Notification(o.PayJSOrderID, nil)
+	post := func(body string) {
+		req := httptest.NewRequest(http.MethodPost, "/payjs/notify", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		fmt.Println(rec.Code, strings.TrimSpace(rec.Body.String()))
+	}
+	post(form.Encode())
+	form.Set("total_fee", "1")
+	post(form.Encode())
+	// Output:
+	// paid: 2019101503054900456615858 100
+	// 200 success
+	// 401 fail
 }
