@@ -417,6 +417,9 @@ func TestParseNotification(t *testing.T) {
 	if _, err := c.ParseNotification(httptest.NewRequest(http.MethodGet, "/notify", nil)); !errors.Is(err, complaint.ErrMalformedNotification) {
 		t.Fatal(err)
 	}
+	if _, err := c.ParseNotification(nil); !errors.Is(err, complaint.ErrMalformedNotification) {
+		t.Fatalf("nil request: %v", err)
+	}
 	// A repeated field is rejected, not resolved first- or last-wins.
 	if _, err := c.Verify(nil, []byte(body+"&total_fee=2")); !errors.Is(err, complaint.ErrMalformedNotification) {
 		t.Fatal(err)

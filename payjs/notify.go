@@ -112,6 +112,9 @@ func formInt(v url.Values, k string) (int64, error) {
 // ParseNotification reads (at most complaint.DefaultMaxBodyBytes) and verifies
 // the payment notification in r. The body is restored on r for later readers.
 func (c *Client) ParseNotification(r *http.Request) (*Notification, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: payjs: nil request", complaint.ErrMalformedNotification)
+	}
 	if r.Method != http.MethodPost {
 		return nil, fmt.Errorf("%w: payjs: method %s", complaint.ErrMalformedNotification, r.Method)
 	}
