@@ -1,5 +1,3 @@
-// Package paging turns a provider's page-at-a-time list call into an iterator,
-// so every provider package pages the same way.
 package paging
 
 import "iter"

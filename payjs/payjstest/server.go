@@ -1,20 +1,3 @@
-// Package payjstest is an in-process fake PAYJS server for tests and demos.
-//
-// It behaves like payjs.cn/api/ as far as PAYJS documents it: requests must be
-// signed with the merchant's key under PAYJS's PHP rule (a wrong signature
-// answers return_code=0, "签名错误"), answers are signed the way PAYJS signs
-// them (including the nested complaints list, flattened the http_build_query
-// way by payjs.FlattenJSON), the complaint call is rate limited (4 hours by
-// default), a repeated refund answers return_code=1 without a sign, and a
-// successful check stops payment notifications. Messages are PAYJS-like
-// Chinese texts; PAYJS documents none, so they are this package's choice.
-//
-//	srv := payjstest.NewServer()
-//	defer srv.Close()
-//	srv.AddOrder(payjstest.Order{PayJSOrderID: "2019101503054900456615858", TotalFee: 100, Paid: true})
-//	c, _ := payjs.NewClient(payjstest.DefaultMchID, payjstest.DefaultKey, payjs.WithBaseURL(srv.URL))
-//
-// Handler is the http.Handler without a listener, for mounting elsewhere.
 package payjstest
 
 import (
