@@ -48,6 +48,7 @@ type ValidationError struct {
 	Reason string
 }
 
+// Error names the field and the reason, never the value.
 func (e *ValidationError) Error() string {
 	return "complaint: invalid " + e.Field + ": " + e.Reason
 }
