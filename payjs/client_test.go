@@ -188,6 +188,11 @@ func TestAPIErrorMapping(t *testing.T) {
 		{payjs.APIError{HTTPStatus: 200, ReturnMsg: "签名错误"}, complaint.ErrUnauthorized},
 		{payjs.APIError{HTTPStatus: 200, ReturnMsg: "商户号不存在"}, complaint.ErrUnauthorized},
 		{payjs.APIError{HTTPStatus: 200, ReturnMsg: "订单不存在"}, complaint.ErrNotFound},
+		{payjs.APIError{HTTPStatus: 200, ReturnMsg: "Sign Error"}, complaint.ErrUnauthorized},
+		{payjs.APIError{HTTPStatus: 200, ReturnMsg: "请求过于频繁"}, complaint.ErrRateLimited},
+		{payjs.APIError{HTTPStatus: 401}, complaint.ErrUnauthorized},
+		{payjs.APIError{HTTPStatus: 403}, complaint.ErrUnauthorized},
+		{payjs.APIError{HTTPStatus: 404}, complaint.ErrNotFound},
 	} {
 		if !errors.Is(&tc.e, tc.want) {
 			t.Errorf("%v does not match %v", &tc.e, tc.want)
@@ -198,6 +203,9 @@ func TestAPIErrorMapping(t *testing.T) {
 		if errors.Is(plain, s) {
 			t.Errorf("plain error matches %v", s)
 		}
+	}
+	if errors.Is(&payjs.APIError{HTTPStatus: 500}, complaint.ErrNotFound) || errors.Is(&payjs.APIError{HTTPStatus: 500}, complaint.ErrRateLimited) {
+		t.Error("a 500 matches a sentinel")
 	}
 	if errors.Is(&payjs.APIError{HTTPStatus: 200, ReturnMsg: "商户号不存在"}, complaint.ErrNotFound) {
 		t.Error("unknown merchant is not a missing order")
