@@ -166,32 +166,35 @@ func (h *handler) receive(ctx context.Context, header http.Header, body []byte) 
 
 func (h *handler) dispatch(ctx context.Context, e *Event) error {
 	key := e.DedupeKey()
-	attrs := []slog.Attr{
-		slog.String("provider", string(e.Provider)), slog.String("event_id", e.ID),
-		slog.String("kind", string(e.Kind)), slog.String("complaint_id", e.ComplaintID),
+	// attrs describe the event in log lines; built only when a line is written.
+	attrs := func(extra ...slog.Attr) []slog.Attr {
+		return append([]slog.Attr{
+			slog.String("provider", string(e.Provider)), slog.String("event_id", e.ID),
+			slog.String("kind", string(e.Kind)), slog.String("complaint_id", e.ComplaintID),
+		}, extra...)
 	}
 	fresh, err := h.store.Claim(ctx, key)
 	if err != nil {
 		return fmt.Errorf("%w: store claim: %w", ErrInternal, err)
 	}
 	if !fresh {
-		h.log.LogAttrs(ctx, slog.LevelDebug, "duplicate complaint event dropped", attrs...)
+		if h.log.Enabled(ctx, slog.LevelDebug) {
+			h.log.LogAttrs(ctx, slog.LevelDebug, "duplicate complaint event dropped", attrs()...)
+		}
 		return nil
 	}
 	if h.enrich != nil && e.Complaint == nil && e.ComplaintID != "" {
 		if c, gerr := h.enrich.Get(ctx, e.ComplaintID); gerr == nil {
 			e.Complaint = c
 		} else {
-			h.log.LogAttrs(ctx, slog.LevelWarn, "complaint enrichment failed",
-				append(attrs, slog.String("error", gerr.Error()))...)
+			h.log.LogAttrs(ctx, slog.LevelWarn, "complaint enrichment failed", attrs(slog.String("error", gerr.Error()))...)
 		}
 	}
 	if err := h.callSink(ctx, e); err != nil {
 		if rerr := h.store.Release(context.WithoutCancel(ctx), key); rerr != nil {
-			h.log.LogAttrs(ctx, slog.LevelError, "store release failed",
-				append(attrs, slog.String("error", rerr.Error()))...)
+			h.log.LogAttrs(ctx, slog.LevelError, "store release failed", attrs(slog.String("error", rerr.Error()))...)
 		}
-		h.log.LogAttrs(ctx, slog.LevelError, "complaint sink failed", append(attrs, slog.String("error", err.Error()))...)
+		h.log.LogAttrs(ctx, slog.LevelError, "complaint sink failed", attrs(slog.String("error", err.Error()))...)
 		return err
 	}
 	return nil
@@ -248,7 +251,17 @@ func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, fmt.Errorf("%w: content length %d exceeds %d", ErrBodyTooLarge, r.ContentLength, limit)
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	// With a Content-Length (the usual case, at most limit as checked above) the
+	// body is read into one exact allocation; net/http's server guarantees the
+	// body ends there. Without one, read up to limit+1 to detect an oversize body.
+	var body []byte
+	var err error
+	if r.ContentLength > 0 {
+		body = make([]byte, r.ContentLength)
+		_, err = io.ReadFull(r.Body, body)
+	} else {
+		body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+	}
 	_ = r.Body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading body: %w", ErrMalformedNotification, err)

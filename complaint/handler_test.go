@@ -438,3 +438,11 @@ func BenchmarkHandler(b *testing.B) {
 		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
 }
+
+func TestReadBodyShorterThanContentLength(t *testing.T) {
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("hello"))
+	req.ContentLength = 10
+	if _, err := ReadBody(req, 100); !errors.Is(err, ErrMalformedNotification) {
+		t.Fatalf("a body shorter than its Content-Length: %v", err)
+	}
+}
