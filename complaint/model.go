@@ -264,6 +264,39 @@ type Complaint struct {
 	Raw any `json:"-"`
 }
 
+// LogValue makes log/slog print a summary without personal data: ids, state,
+// problem type, amount, times and the masked contact. The buyer's text, media
+// URLs and Raw are left out (the text may itself hold a phone number), and the
+// phone is masked even under slog.JSONHandler, which would otherwise marshal
+// Contact with its json tags. Encode the Complaint with encoding/json to store
+// it whole.
+func (c Complaint) LogValue() slog.Value {
+	attrs := make([]slog.Attr, 0, 12)
+	attrs = append(attrs,
+		slog.String("provider", string(c.Provider)),
+		slog.String("id", c.ID),
+	)
+	if c.MerchantID != "" {
+		attrs = append(attrs, slog.String("merchant_id", c.MerchantID))
+	}
+	attrs = append(attrs,
+		slog.String("state", string(c.State)),
+		slog.String("provider_state", c.ProviderState),
+		slog.String("problem", string(c.Problem.Type)),
+		slog.Int64("amount", c.Amount.Amount),
+	)
+	if c.Amount.Currency != "" {
+		attrs = append(attrs, slog.String("currency", c.Amount.Currency))
+	}
+	if ct := c.Contact; ct.Phone != "" || ct.EncryptedPhone != "" || ct.Name != "" {
+		attrs = append(attrs, slog.String("contact", c.Contact.String()))
+	}
+	if !c.CreatedAt.IsZero() {
+		attrs = append(attrs, slog.Time("created_at", c.CreatedAt))
+	}
+	return slog.GroupValue(attrs...)
+}
+
 // Event is one thing that happened to a complaint, as pushed by a provider or
 // found by a poller.
 type Event struct {
@@ -284,6 +317,25 @@ type Event struct {
 	Time time.Time `json:"time,omitzero"`
 	// Raw is the provider's own notification struct.
 	Raw any `json:"-"`
+}
+
+// LogValue makes log/slog print the event's ids, kind and time, and the
+// complaint through Complaint.LogValue (phone masked), never Raw.
+func (e Event) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.String("id", e.ID),
+		slog.String("provider", string(e.Provider)),
+		slog.String("kind", string(e.Kind)),
+		slog.String("provider_kind", e.ProviderKind),
+		slog.String("complaint_id", e.ComplaintID),
+	}
+	if !e.Time.IsZero() {
+		attrs = append(attrs, slog.Time("time", e.Time))
+	}
+	if e.Complaint != nil {
+		attrs = append(attrs, slog.Any("complaint", e.Complaint.LogValue()))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // DedupeKey is the key a Store sees: provider and event id.

@@ -50,6 +50,35 @@ func TestContactNeverPrintsThePhone(t *testing.T) {
 	}
 }
 
+// Logging a whole Complaint or Event, by value or pointer and with either
+// handler, masks the phone and leaves out the ciphertext and the buyer's text.
+func TestComplaintAndEventLogValue(t *testing.T) {
+	const phone, cipher, text = "18612045566", "Q0lQSEVSVEVYVA==", "call me on 18612045566"
+	c := &Complaint{Provider: WeChatPay, ID: "c1", State: StatePending, Content: text,
+		Amount: Money{Amount: 1200, Currency: "HKD"}, Contact: Contact{Phone: phone, EncryptedPhone: cipher}}
+	e := &Event{ID: "e1", Provider: WeChatPay, Kind: KindCreated, ComplaintID: "c1", Complaint: c}
+	var logs bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewJSONHandler(&logs, nil), slog.NewTextHandler(&logs, nil)} {
+		l := slog.New(h)
+		l.Info("x", "complaint", c)
+		l.Info("x", "complaint", *c)
+		l.Info("x", "event", e)
+		l.Info("x", "event", *e)
+	}
+	out := logs.String()
+	for _, secret := range []string{phone, cipher, "call me"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("log contains %q:\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{`"id":"c1"`, `"state":"pending"`, `"amount":1200`, `"currency":"HKD"`,
+		`"contact":"Contact{phone=186******66}"`, `"complaint_id":"c1"`, "event.complaint.id=c1", "complaint.amount=1200"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s:\n%s", want, out)
+		}
+	}
+}
+
 func TestStateOpen(t *testing.T) {
 	for s, want := range map[State]bool{StatePending: true, StateProcessing: true, StateResolved: false,
 		StateWithdrawn: false, StateUnknown: false} {
