@@ -202,7 +202,7 @@ func (c *Client) refreshLocked(ctx context.Context) ([]string, error) {
 func (c *Client) decryptCertificate(pc Certificate) (*x509.Certificate, error) {
 	ec := pc.EncryptCertificate
 	if ec.Algorithm != AlgorithmAEADAES256GCM {
-		return nil, fmt.Errorf("wechatpay: certificate %s uses unsupported algorithm", pc.SerialNo)
+		return nil, fmt.Errorf("wechatpay: certificate %s uses unsupported algorithm", safeSerial(pc.SerialNo))
 	}
 	ct, err := base64.StdEncoding.DecodeString(ec.Ciphertext)
 	if err != nil {
@@ -210,14 +210,14 @@ func (c *Client) decryptCertificate(pc Certificate) (*x509.Certificate, error) {
 	}
 	pt, err := c.aead.Open(ct[:0], []byte(ec.Nonce), ct, []byte(ec.AssociatedData))
 	if err != nil {
-		return nil, fmt.Errorf("wechatpay: decrypting certificate %s: %w", pc.SerialNo, err)
+		return nil, fmt.Errorf("wechatpay: decrypting certificate %s: %w", safeSerial(pc.SerialNo), err)
 	}
 	cert, err := signing.ParseCertificate(pt)
 	if err != nil {
-		return nil, fmt.Errorf("wechatpay: certificate %s: %w", pc.SerialNo, err)
+		return nil, fmt.Errorf("wechatpay: certificate %s: %w", safeSerial(pc.SerialNo), err)
 	}
 	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
-		return nil, fmt.Errorf("%w: certificate %s key is not rsa", signing.ErrKeyInvalid, pc.SerialNo)
+		return nil, fmt.Errorf("%w: certificate %s key is not rsa", signing.ErrKeyInvalid, safeSerial(pc.SerialNo))
 	}
 	return cert, nil
 }

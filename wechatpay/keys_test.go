@@ -411,4 +411,18 @@ func TestCertificatesResponseMustVerify(t *testing.T) {
 	if _, err := c2.RefreshCertificates(ctx(t)); !errors.Is(err, signing.ErrDecrypt) {
 		t.Errorf("undecryptable certificate: %v", err)
 	}
+	// The serial of a certificate that fails comes from an unverified answer:
+	// it goes into the error quoted and bounded.
+	m3 := newMock(t, "", platformSigner())
+	m3.on("GET", "/v3/certificates", func(*recorded) reply {
+		b := certsBody(t, platformCertPEM)
+		b.Data[0].SerialNo = "5157F09EFDC096DE15EBE81A47057A72\nlevel=ERROR forged" + strings.Repeat("A", 200)
+		b.Data[0].EncryptCertificate.Ciphertext = b64([]byte("short"))
+		return reply{body: b}
+	})
+	c3 := newTestClient(t, m3, WithCertificateDownload())
+	_, err := c3.RefreshCertificates(ctx(t))
+	if !errors.Is(err, signing.ErrDecrypt) || strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), strings.Repeat("A", 65)) {
+		t.Errorf("hostile serial in error: %q", err)
+	}
 }
