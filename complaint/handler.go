@@ -251,17 +251,7 @@ func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, fmt.Errorf("%w: content length %d exceeds %d", ErrBodyTooLarge, r.ContentLength, limit)
 	}
-	// With a Content-Length (the usual case, at most limit as checked above) the
-	// body is read into one exact allocation; net/http's server guarantees the
-	// body ends there. Without one, read up to limit+1 to detect an oversize body.
-	var body []byte
-	var err error
-	if r.ContentLength > 0 {
-		body = make([]byte, r.ContentLength)
-		_, err = io.ReadFull(r.Body, body)
-	} else {
-		body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
-	}
+	body, err := readLimited(r.Body, r.ContentLength, limit)
 	_ = r.Body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading body: %w", ErrMalformedNotification, err)
@@ -271,6 +261,36 @@ func ReadBody(r *http.Request, limit int64) ([]byte, error) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
+}
+
+// readLimited reads at most limit+1 bytes. The first buffer is sized from the
+// announced length (plus one byte to see EOF), so a usual callback body costs one
+// allocation, but never more than 64 KiB up front: a client announcing a large
+// body and sending nothing ties up no memory. A body longer than announced is
+// still read up to limit+1, so the caller sees it as too large.
+func readLimited(r io.Reader, announced, limit int64) ([]byte, error) {
+	size := int64(512)
+	if announced > 0 {
+		size = min(announced+1, 64<<10)
+	}
+	buf := make([]byte, 0, size)
+	lr := io.LimitReader(r, limit+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			if announced > 0 && int64(len(buf)) < announced {
+				return nil, io.ErrUnexpectedEOF
+			}
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // StatusFor is the HTTP status a failure acknowledgement usually carries: 413 for

@@ -446,3 +446,27 @@ func TestReadBodyShorterThanContentLength(t *testing.T) {
 		t.Fatalf("a body shorter than its Content-Length: %v", err)
 	}
 }
+
+func TestReadBodyLongerThanContentLengthIsTooLarge(t *testing.T) {
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("a", 200)))
+	req.ContentLength = 10 // a hand-built request that understates its body
+	if _, err := ReadBody(req, 100); !errors.Is(err, ErrBodyTooLarge) {
+		t.Fatalf("a 200-byte body announced as 10 under a 100-byte limit: %v", err)
+	}
+	req = httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("b", 70<<10)))
+	b, err := ReadBody(req, 1<<20)
+	if err != nil || len(b) != 70<<10 {
+		t.Fatalf("a 70 KiB body read as %d bytes, %v", len(b), err)
+	}
+}
+
+func BenchmarkReadBody(b *testing.B) {
+	body := strings.Repeat("x", 900) // the size of a WeChat complaint callback
+	b.ReportAllocs()
+	for b.Loop() {
+		req := &http.Request{Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body))}
+		if _, err := ReadBody(req, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
