@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"time"
 )
@@ -417,6 +418,20 @@ type Complaint struct {
 	// Raw is the complaint's JSON exactly as received, including fields this
 	// struct does not know yet.
 	Raw json.RawMessage `json:"-"`
+}
+
+// LogValue makes log/slog print a summary without personal data: ids, state,
+// problem type and time. payer_phone (ciphertext or plaintext), payer_openid,
+// the buyer's text and Raw are left out; slog.JSONHandler would otherwise
+// marshal the ciphertext with its json tag.
+func (c Complaint) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("complaint_id", c.ComplaintID),
+		slog.String("complainted_mchid", c.ComplaintedMchID),
+		slog.String("complaint_state", string(c.ComplaintState)),
+		slog.String("problem_type", string(c.ProblemType)),
+		slog.Time("complaint_time", c.ComplaintTime),
+	)
 }
 
 // UnmarshalJSON decodes leniently and keeps the raw bytes in Raw.
