@@ -36,6 +36,7 @@ type config struct {
 	http     httpc.Options
 	now      func() time.Time
 	jsonBody bool
+	lenient  bool
 }
 
 // WithBaseURL sets the API base URL (default Production). Endpoint names are
@@ -93,6 +94,13 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
+// WithLenientVerification makes the client verify responses and notifications
+// with Signer.Lenient: a signature computed without PHP's empty-value filter is
+// accepted as a second candidate. Off by default; see Signer.Lenient.
+func WithLenientVerification() Option {
+	return func(c *config) error { c.lenient = true; return nil }
+}
+
 // WithJSONBody posts requests as a JSON object of strings instead of the
 // documented application/x-www-form-urlencoded form. PAYJS's Java demo and
 // several SDKs do so; form is the default.
@@ -118,9 +126,13 @@ func NewClient(mchid, key string, opts ...Option) (*Client, error) {
 	if cfg.http.BaseURL == "" {
 		cfg.http.BaseURL = Production
 	}
+	signer := NewSigner(key)
+	if cfg.lenient {
+		signer = signer.Lenient()
+	}
 	return &Client{
 		mchid:    mchid,
-		signer:   NewSigner(key),
+		signer:   signer,
 		http:     httpc.New(cfg.http),
 		now:      cfg.now,
 		jsonBody: cfg.jsonBody,

@@ -2,11 +2,15 @@ package payjs_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -440,5 +444,40 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 	_, err := c.Check(context.Background(), &payjs.CheckRequest{PayJSOrderID: orderID})
 	if !errors.Is(err, signing.ErrSignatureInvalid) || strings.Contains(err.Error(), testKey) || strings.Contains(err.Error(), phpSign(checkData(1, 1), testKey)) {
 		t.Fatalf("%v", err)
+	}
+}
+
+// A check answer signed without PHP's empty-value filter (status=0 and openid=
+// signed too) fails by default and verifies WithLenientVerification.
+func TestLenientVerification(t *testing.T) {
+	data := checkData(0, 100)
+	var sb strings.Builder
+	keys := make([]string, 0, len(data))
+	vals := map[string]string{}
+	for _, kv := range data {
+		keys = append(keys, kv.k)
+		vals[kv.k] = fmt.Sprint(kv.v)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		sb.WriteString(k + "=" + vals[k] + "&")
+	}
+	sum := md5.Sum([]byte(sb.String() + "key=" + testKey))
+	body := phpJSON(append(data[:len(data):len(data)], phpKV{"sign", strings.ToUpper(hex.EncodeToString(sum[:]))}))
+
+	for _, lenient := range []bool{false, true} {
+		var opts []payjs.Option
+		if lenient {
+			opts = append(opts, payjs.WithLenientVerification())
+		}
+		c, mt := mockClient(t, opts...)
+		mt.RegisterResponder("POST", payjs.Production+"check", httpmock.NewStringResponder(200, body))
+		_, err := c.Check(context.Background(), &payjs.CheckRequest{PayJSOrderID: orderID})
+		if lenient && err != nil {
+			t.Fatalf("lenient client rejected the no-filter signature: %v", err)
+		}
+		if !lenient && !errors.Is(err, signing.ErrSignatureInvalid) {
+			t.Fatalf("strict client accepted the no-filter signature: %v", err)
+		}
 	}
 }

@@ -28,6 +28,12 @@
 // signed as "1000000", never "1e+06". See FlattenJSON for the falsy and float
 // rules.
 //
+// Which empty-value filter the PAYJS server applies is inferred from its PHP
+// SDK, not documented. WithLenientVerification (Signer.Lenient) additionally
+// accepts a signature computed without the filter, for deployments that see
+// valid answers fail only because of an empty or zero field; it is off by
+// default.
+//
 // # Complaints
 //
 // PAYJS never pushes complaints and limits the list call to about once every

@@ -25,7 +25,9 @@ const maxDepth = 32
 // signing:
 //   - strings are kept as received ("" and "0" are then dropped by Rule's Omit);
 //   - numbers keep their literal text; a number whose value is zero ("0",
-//     "-0", "0.0", "0e5") is falsy and becomes "";
+//     "-0", "0.0", "0e5") is falsy and becomes "0", which Rule's Omit drops
+//     (and which a Lenient signer's no-filter candidate signs as PAYJS's Java
+//     demo would);
 //   - true is "1", false is "" (dropped), null is left out;
 //   - an empty array or object is left out (array_filter drops it);
 //   - a non-empty array or object is flattened as http_build_query does.
@@ -333,7 +335,7 @@ func (sc *scanner) topValue(key string) error {
 	case kindString:
 	case kindNumber:
 		if zeroNumber(v) {
-			v = ""
+			v = "0"
 		}
 	case kindTrue:
 		v = "1"

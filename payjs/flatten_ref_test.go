@@ -148,7 +148,7 @@ func (r *refReader) topValue(key string, depth int) error {
 		add(v)
 	case json.Number:
 		if zeroNumber(string(v)) {
-			add("")
+			add("0")
 		} else {
 			add(string(v))
 		}

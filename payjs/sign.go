@@ -27,6 +27,9 @@ func Rule() signing.ParamRule {
 // is safe for concurrent use.
 type Signer struct {
 	md5 signing.MD5Signer
+	// keepAll, when set, is the second candidate of a lenient signer: the same
+	// rule without the empty-value filter.
+	keepAll *signing.MD5Signer
 }
 
 // NewSigner returns a Signer for the merchant's 通信密钥.
@@ -39,8 +42,28 @@ func NewSigner(key string) *Signer {
 func (s *Signer) Sign(params []signing.Param) string { return s.md5.Sign(params) }
 
 // Verify checks sig against params in constant time; a mismatch, a wrong length
-// or lower-case hex is signing.ErrSignatureInvalid.
-func (s *Signer) Verify(params []signing.Param, sig string) error { return s.md5.Verify(params, sig) }
+// or lower-case hex is signing.ErrSignatureInvalid. A Lenient signer also
+// accepts the no-filter candidate.
+func (s *Signer) Verify(params []signing.Param, sig string) error {
+	err := s.md5.Verify(params, sig)
+	if err != nil && s.keepAll != nil && s.keepAll.Verify(params, sig) == nil {
+		return nil
+	}
+	return err
+}
+
+// Lenient returns a signer that signs like s but, when a signature fails under
+// Rule, also accepts one computed without dropping empty and "0" values: the
+// rule of PAYJS's official Java demo and fastadmin plugin. Which filter the
+// PAYJS server applies on every endpoint is inferred, not documented (the PHP
+// SDK's array_filter is the evidence), so this is an opt-in fallback for
+// answers or notifications that fail to verify only because of an empty or zero
+// field. It accepts two candidate signatures instead of one.
+func (s *Signer) Lenient() *Signer {
+	keepAll := s.md5
+	keepAll.Rule.Omit = nil
+	return &Signer{md5: s.md5, keepAll: &keepAll}
+}
 
 // SignValues signs form values (the first value of each key). PAYJS requests are
 // signed over exactly what is sent, so drop the parameters you do not send

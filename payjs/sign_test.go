@@ -336,7 +336,7 @@ func TestFlattenJSON(t *testing.T) {
 	for _, p := range params {
 		got = append(got, p.Name()+"="+p.Value)
 	}
-	want := []string{"total_fee=1000000", "big=123456789", "f=1e+06", "zero=", "neg0=", "t=1", "f2=",
+	want := []string{"total_fee=1000000", "big=123456789", "f=1e+06", "zero=0", "neg0=0", "t=1", "f2=",
 		"s=0", "l[0][a]=", "l[0][c]=0", "l[0][e][x]=1", "sign=S"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got  %q\nwant %q", got, want)
@@ -382,5 +382,36 @@ func TestVerifyJSONSignShapes(t *testing.T) {
 		if err := s.VerifyJSON([]byte(body)); !errors.Is(err, want) {
 			t.Errorf("%s: %v, want %v", body, err, want)
 		}
+	}
+}
+
+func TestLenientSignerAcceptsTheNoFilterCandidate(t *testing.T) {
+	strict := payjs.NewSigner("key-123")
+	params := []signing.Param{{Key: "mchid", Value: "1230000109"}, {Key: "attach", Value: ""},
+		{Key: "status", Value: "0"}, {Key: "total_fee", Value: "100"}}
+	// What a signer that keeps every value (PAYJS's Java demo) would send.
+	keepAll := signing.MD5Signer{Rule: signing.ParamRule{Exclude: []string{"sign"}, Placement: signing.KeyAppend},
+		Secret: signing.NewSecret("key-123"), Case: signing.Upper}
+	sig := keepAll.Sign(params)
+	if sig == strict.Sign(params) {
+		t.Fatal("test data does not separate the two rules")
+	}
+	if err := strict.Verify(params, sig); !errors.Is(err, signing.ErrSignatureInvalid) {
+		t.Fatalf("strict signer accepted the no-filter signature: %v", err)
+	}
+	lenient := strict.Lenient()
+	if err := lenient.Verify(params, sig); err != nil {
+		t.Fatalf("lenient signer rejected the no-filter signature: %v", err)
+	}
+	if err := lenient.Verify(params, strict.Sign(params)); err != nil {
+		t.Fatalf("lenient signer rejected the PHP signature: %v", err)
+	}
+	if lenient.Sign(params) != strict.Sign(params) {
+		t.Fatal("a lenient signer must still sign with the PHP rule")
+	}
+	forged := []byte(sig)
+	forged[0] ^= 1
+	if err := lenient.Verify(params, string(forged)); !errors.Is(err, signing.ErrSignatureInvalid) {
+		t.Fatalf("lenient signer accepted a forged signature: %v", err)
 	}
 }
