@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/httpc"
 )
 
 var (
@@ -50,15 +51,15 @@ func (e *APIError) Error() string {
 	}
 	if e.ReturnCode != "" {
 		b.WriteString(": return_code=")
-		b.WriteString(e.ReturnCode)
+		b.WriteString(httpc.ProviderText(e.ReturnCode))
 	}
 	if e.ReturnMsg != "" {
 		b.WriteString(": ")
-		b.WriteString(e.ReturnMsg)
+		b.WriteString(httpc.ProviderText(e.ReturnMsg))
 	}
 	if e.Msg != "" && e.Msg != e.ReturnMsg {
 		b.WriteString(" (")
-		b.WriteString(e.Msg)
+		b.WriteString(httpc.ProviderText(e.Msg))
 		b.WriteString(")")
 	}
 	return b.String()

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/httpc"
 )
 
 // APIError is a non-2xx answer from WeChat Pay. It matches the shared
@@ -44,16 +45,16 @@ func newAPIError(r *RawResponse) *APIError {
 func (e *APIError) Error() string {
 	s := "wechatpay: http " + strconv.Itoa(e.StatusCode)
 	if e.Code != "" {
-		s += " " + e.Code
+		s += " " + httpc.ProviderText(e.Code)
 	}
 	if e.Message != "" {
-		s += ": " + e.Message
+		s += ": " + httpc.ProviderText(e.Message)
 	}
 	if e.Detail != nil && e.Detail.Field != "" {
-		s += " (field " + e.Detail.Field + ")"
+		s += " (field " + httpc.ProviderText(e.Detail.Field) + ")"
 	}
 	if e.RequestID != "" {
-		s += " [request-id " + e.RequestID + "]"
+		s += " [request-id " + httpc.ProviderText(e.RequestID) + "]"
 	}
 	return s
 }

@@ -27,3 +27,12 @@ func TestComplaintLogValueHidesPayerData(t *testing.T) {
 		t.Fatalf("log lacks the complaint id or state:\n%s", out)
 	}
 }
+
+func TestAPIErrorTextIsBoundedAndSingleLine(t *testing.T) {
+	e := &APIError{StatusCode: 400, Code: "PARAM_ERROR", Message: "bad\nforged log line" + strings.Repeat("长", 5000),
+		Detail: &ErrorDetail{Field: "x\r\ny"}, RequestID: "r\n1"}
+	s := e.Error()
+	if strings.ContainsAny(s, "\r\n") || len([]rune(s)) > 700 {
+		t.Fatalf("error text not sanitised (%d runes): %q", len([]rune(s)), s)
+	}
+}
