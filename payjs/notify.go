@@ -2,6 +2,7 @@ package payjs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -146,6 +147,9 @@ func (r *Receiver) Provider() complaint.Provider { return complaint.PAYJS }
 
 // Receive verifies one notification body.
 func (r *Receiver) Receive(_ context.Context, header http.Header, body []byte) ([]complaint.Event, error) {
+	if r == nil || r.c == nil {
+		return nil, errors.New("payjs: receiver has no client; use NewReceiver")
+	}
 	n, err := r.c.Verify(header, body)
 	if err != nil {
 		return nil, err
