@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"math/big"
 )
 
 // RSAPrivateKey wraps an *rsa.PrivateKey so that printing or logging it never shows
@@ -24,10 +25,31 @@ func NewRSAPrivateKey(k *rsa.PrivateKey) (*RSAPrivateKey, error) {
 	if k == nil {
 		return nil, fmt.Errorf("%w: nil rsa key", ErrKeyInvalid)
 	}
-	if err := k.Validate(); err != nil {
+	if err := k.Validate(); err != nil || !exponentsAgree(k) {
 		return nil, fmt.Errorf("%w: rsa key does not validate", ErrKeyInvalid)
 	}
 	return &RSAPrivateKey{k: k}, nil
+}
+
+// exponentsAgree checks D·E ≡ 1 (mod p−1) for every prime. Go 1.26's Validate
+// does; Go 1.24's checks only the CRT values, so a key whose D was corrupted
+// would load there and sign through CRT while D says otherwise.
+func exponentsAgree(k *rsa.PrivateKey) bool {
+	if k.D == nil || k.D.Sign() <= 0 || len(k.Primes) < 2 {
+		return false
+	}
+	de := new(big.Int).Mul(k.D, big.NewInt(int64(k.E)))
+	one := big.NewInt(1)
+	for _, p := range k.Primes {
+		if p == nil || p.Cmp(one) <= 0 {
+			return false
+		}
+		pm1 := new(big.Int).Sub(p, one)
+		if new(big.Int).Mod(de, pm1).Cmp(one) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Key returns the wrapped key (nil for a nil receiver).
