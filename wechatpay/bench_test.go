@@ -1,6 +1,8 @@
 package wechatpay
 
 import (
+	"bytes"
+	"context"
 	"crypto"
 	"crypto/aes"
 	"crypto/cipher"
@@ -9,6 +11,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/tousu-go/tousu/complaint"
+	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -104,3 +109,41 @@ func BenchmarkPageDecodeConvert(b *testing.B) {
 
 var _ = strings.Repeat
 var _ = strconv.Itoa
+
+// discardWriter is the cheapest http.ResponseWriter, so the benchmark below
+// measures the handler rather than httptest's recorder.
+type discardWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *discardWriter) WriteHeader(s int)           { w.status = s }
+
+// BenchmarkHandlerCallback is a callback through complaint.NewHandler, as a
+// merchant's server runs it: bounded body read, the receiver's verify, decrypt
+// and decode, the de-duplication claim, the sink and the acknowledgement.
+// Compare with BenchmarkCallbackBareCrypto.
+func BenchmarkHandlerCallback(b *testing.B) {
+	c := pubKeyClient(b, newMock(b, "", pubKeySigner()))
+	const n = 512
+	hdrs := make([]http.Header, n)
+	bodies := make([][]byte, n)
+	for i := range n {
+		hdrs[i], bodies[i] = callback{id: fmt.Sprintf("1f5b9cd1-7205-58fe-827e-%012d", i),
+			action: "USER_RESPONSE", complaintID: "200201820200101080076610000"}.build(b)
+	}
+	h := complaint.NewHandler(NewReceiver(c), complaint.SinkFunc(func(context.Context, *complaint.Event) error { return nil }))
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		body := bodies[i%n]
+		r := &http.Request{Method: http.MethodPost, Header: hdrs[i%n], ContentLength: int64(len(body)),
+			Body: io.NopCloser(bytes.NewReader(body))}
+		h.ServeHTTP(w, r.WithContext(b.Context()))
+		if w.status != http.StatusOK && w.status != http.StatusNoContent {
+			b.Fatalf("status %d", w.status)
+		}
+	}
+}
