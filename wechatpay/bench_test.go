@@ -14,8 +14,6 @@ import (
 	"github.com/tousu-go/tousu/complaint"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -107,8 +105,6 @@ func BenchmarkPageDecodeConvert(b *testing.B) {
 	}
 }
 
-var _ = strings.Repeat
-var _ = strconv.Itoa
 
 // discardWriter is the cheapest http.ResponseWriter, so the benchmark below
 // measures the handler rather than httptest's recorder.

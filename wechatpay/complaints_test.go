@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -704,4 +703,3 @@ func TestPayerPhone(t *testing.T) {
 	}
 }
 
-var _ = http.MethodGet
