@@ -105,7 +105,6 @@ func BenchmarkPageDecodeConvert(b *testing.B) {
 	}
 }
 
-
 // discardWriter is the cheapest http.ResponseWriter, so the benchmark below
 // measures the handler rather than httptest's recorder.
 type discardWriter struct {

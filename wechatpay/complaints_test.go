@@ -702,4 +702,3 @@ func TestPayerPhone(t *testing.T) {
 		t.Errorf("bad base64: %v", err)
 	}
 }
-
