@@ -1,7 +1,10 @@
 package complaint
 
 import (
+	"fmt"
+	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -129,12 +132,13 @@ type Media struct {
 	URL          string    `json:"url,omitempty"`
 }
 
-// Contact is how to reach the buyer. It is personal data: its String and
-// LogValue mask the phone number, so logging a Complaint never leaks it.
+// Contact is how to reach the buyer. It is personal data: Phone masks itself in
+// every format verb, and String, GoString and LogValue mask the name too, so
+// printing or logging a Complaint never leaks either.
 type Contact struct {
 	// Phone is the plaintext phone number when the provider sent it in clear or the
 	// caller decrypted it (WeChat payer_phone).
-	Phone string `json:"phone,omitempty"`
+	Phone Phone `json:"phone,omitempty"`
 	// EncryptedPhone is the ciphertext as sent, when the phone is encrypted.
 	EncryptedPhone string `json:"encrypted_phone,omitempty"`
 	// OpenID is the buyer's WeChat openid under the merchant's appid.
@@ -146,6 +150,36 @@ type Contact struct {
 	Other map[string]string `json:"other,omitempty"`
 }
 
+// Phone is a phone number in clear. It is personal data, so every way of
+// printing it masks it with MaskPhone: String, GoString, LogValue and Format
+// for every verb (%v, %+v, %#v, %s, %q, %x, ...), also when it sits inside a
+// struct printed with %+v. Plain returns the number itself. encoding/json
+// writes it in clear, because a stored complaint needs it; that is also what
+// slog's JSON handler does with a struct that has no LogValue method, so every
+// tousu type that holds a Phone has one.
+type Phone string
+
+// Plain returns the phone number unmasked. Do not log it.
+func (p Phone) Plain() string { return string(p) }
+
+// String returns the masked number ("186******66").
+func (p Phone) String() string { return MaskPhone(string(p)) }
+
+// GoString returns the masked number, quoted.
+func (p Phone) GoString() string { return strconv.Quote(p.String()) }
+
+// Format prints the masked number for every verb.
+func (p Phone) Format(f fmt.State, verb rune) {
+	if verb == 'q' || (verb == 'v' && f.Flag('#')) {
+		_, _ = io.WriteString(f, p.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, p.String())
+}
+
+// LogValue makes log/slog print the masked number.
+func (p Phone) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
 // MaskPhone keeps the first three and last two characters of a phone number and
 // masks the rest ("186******66"). Short values are masked entirely.
 func MaskPhone(p string) string {
@@ -156,23 +190,33 @@ func MaskPhone(p string) string {
 	return string(r[:3]) + strings.Repeat("*", len(r)-5) + string(r[len(r)-2:])
 }
 
-// String describes the contact with the phone masked.
+// MaskName keeps the first character of a name and masks the rest ("张**"); a
+// one-character name is masked entirely.
+func MaskName(n string) string {
+	r := []rune(n)
+	if len(r) < 2 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:1]) + strings.Repeat("*", len(r)-1)
+}
+
+// String describes the contact with the phone and the name masked.
 func (c Contact) String() string {
 	var b strings.Builder
 	b.WriteString("Contact{")
 	if c.Phone != "" {
-		b.WriteString("phone=" + MaskPhone(c.Phone) + " ")
+		b.WriteString("phone=" + c.Phone.String() + " ")
 	}
 	if c.Phone == "" && c.EncryptedPhone != "" {
 		b.WriteString("phone=encrypted ")
 	}
 	if c.Name != "" {
-		b.WriteString("name=" + c.Name)
+		b.WriteString("name=" + MaskName(c.Name))
 	}
 	return strings.TrimSpace(b.String()) + "}"
 }
 
-// GoString is String, so %#v masks the phone as well.
+// GoString is String, so %#v masks the phone and the name as well.
 func (c Contact) GoString() string { return c.String() }
 
 // LogValue makes log/slog print the masked form.

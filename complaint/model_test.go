@@ -112,3 +112,52 @@ func TestEventDedupeKey(t *testing.T) {
 		t.Fatal("events of two providers with the same id share a dedupe key")
 	}
 }
+
+// A Phone masks itself wherever fmt or slog meet it, also as a field of a
+// struct that has no String method of its own.
+func TestPhoneMasksInEveryVerb(t *testing.T) {
+	const phone = "18612045566"
+	p := Phone(phone)
+	holder := struct {
+		Who   string
+		Phone Phone
+	}{"buyer", p}
+	// slog's text handler prints a struct with fmt; its JSON handler encodes
+	// one through encoding/json, which writes a Phone in clear (storage needs
+	// it), so only the Phone itself goes to the JSON handler.
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("m", "phone", p)
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("m", "phone", p, "holder", holder)
+	outs := []string{
+		fmt.Sprint(p), fmt.Sprintf("%v|%+v|%#v|%s|%q|%x|%X|%d|%10s", p, p, p, p, p, p, p, p, p),
+		fmt.Sprintf("%v|%+v|%#v", holder, holder, holder), p.String(), p.GoString(), logs.String(),
+	}
+	for _, out := range outs {
+		if strings.Contains(out, phone) || strings.Contains(out, fmt.Sprintf("%x", phone)) {
+			t.Fatalf("phone leaked: %s", out)
+		}
+		if !strings.Contains(out, "186******66") {
+			t.Fatalf("masked phone missing: %s", out)
+		}
+	}
+	if p.Plain() != phone {
+		t.Fatalf("Plain() = %q", p.Plain())
+	}
+	if got := fmt.Sprintf("%#v", p); got != `"186******66"` {
+		t.Fatalf("%%#v = %s", got)
+	}
+}
+
+func TestMaskName(t *testing.T) {
+	for in, want := range map[string]string{"张三丰": "张**", "Li": "L*", "王": "*", "": ""} {
+		if got := MaskName(in); got != want {
+			t.Errorf("MaskName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	c := Contact{Name: "张三丰"}
+	for _, out := range []string{c.String(), fmt.Sprintf("%v %+v %#v", c, c, c)} {
+		if strings.Contains(out, "三丰") || !strings.Contains(out, "name=张**") {
+			t.Fatalf("name not masked: %s", out)
+		}
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+
+	"github.com/tousu-go/tousu/complaint"
 )
 
 // This file holds every wire type of the complaint API, mainland and global.
@@ -413,8 +415,9 @@ type Complaint struct {
 	ComplaintDetailTrans string   `json:"complaint_detail_trans,omitempty"`
 
 	// PayerPhonePlaintext is the decrypted phone number, filled only when the
-	// client was built WithPayerPhoneDecryption. Never sent or logged.
-	PayerPhonePlaintext string `json:"-"`
+	// client was built WithPayerPhoneDecryption. Never sent; masked in every
+	// print and log (see complaint.Phone).
+	PayerPhonePlaintext complaint.Phone `json:"-"`
 	// Raw is the complaint's JSON exactly as received, including fields this
 	// struct does not know yet.
 	Raw json.RawMessage `json:"-"`

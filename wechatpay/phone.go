@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/tousu-go/tousu/signing"
+
+	"github.com/tousu-go/tousu/complaint"
 )
 
 // DecryptPayerPhone decrypts a payer_phone value: RSA-OAEP (SHA-1) with the
@@ -43,5 +45,5 @@ func (c *Client) decryptPhoneField(ctx context.Context, cmp *Complaint) {
 		c.log.WarnContext(ctx, "wechatpay payer_phone decryption failed", "complaint_id", cmp.ComplaintID, "error", err.Error())
 		return
 	}
-	cmp.PayerPhonePlaintext = p
+	cmp.PayerPhonePlaintext = complaint.Phone(p)
 }

@@ -72,7 +72,7 @@ func (s *Server) AddComplaint(c wechatpay.Complaint, history ...wechatpay.Negoti
 		c.UserComplaintTimes = 1
 	}
 	if c.PayerPhone == "" && c.PayerPhonePlaintext != "" {
-		if ct, err := signing.EncryptOAEP(s.cfg.merchantPub, []byte(c.PayerPhonePlaintext)); err == nil {
+		if ct, err := signing.EncryptOAEP(s.cfg.merchantPub, []byte(c.PayerPhonePlaintext.Plain())); err == nil {
 			c.PayerPhone = signing.EncodeBase64(ct)
 		}
 	}

@@ -162,10 +162,10 @@ func TestDetail(t *testing.T) {
 	}
 	// payer_phone is RSA-OAEP to the merchant key and decrypts to the plaintext.
 	pt, err := signing.DecryptOAEPBase64(s.MerchantPrivateKey(), got.PayerPhone)
-	if err != nil || string(pt) != seeded.PayerPhonePlaintext || !strings.HasPrefix(string(pt), "138") {
+	if err != nil || string(pt) != seeded.PayerPhonePlaintext.Plain() || !strings.HasPrefix(string(pt), "138") {
 		t.Errorf("payer_phone: %v", err)
 	}
-	if strings.Contains(string(r.body), seeded.PayerPhonePlaintext) {
+	if strings.Contains(string(r.body), seeded.PayerPhonePlaintext.Plain()) {
 		t.Error("plaintext phone on the wire")
 	}
 	r = tc.do(t, http.MethodGet, mainlandList+"/200201820250101000000000000", nil)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/wechatpay"
 )
 
@@ -63,7 +64,7 @@ func (s *Server) SampleComplaint(i int) wechatpay.Complaint {
 		ComplaintedMchID:    s.cfg.mchID,
 		ProblemDescription:  sm.description,
 		UserComplaintTimes:  1 + i%3,
-		PayerPhonePlaintext: fmt.Sprintf("1380013%04d", i%10000),
+		PayerPhonePlaintext: complaint.Phone(fmt.Sprintf("1380013%04d", i%10000)),
 		PayerOpenID:         "oUpF8u" + randomString(22),
 		ComplaintOrderInfo: []wechatpay.ComplaintOrder{{
 			TransactionID: "4200" + randomDigits(24),
