@@ -1,6 +1,6 @@
 // Package complaint is the provider-independent core of tousu: one model for
 // complaints from every payment channel, the errors every provider maps onto, the
-// interfaces that let code treat providers alike, and the callback handler.
+// interfaces that let code treat providers alike, and the callback handlers.
 //
 // # The model
 //
@@ -8,8 +8,10 @@
 // same shape whichever provider they come from. Each provider package converts
 // its own typed structs to them losslessly: the normalised fields (State, Kind,
 // Actor, Money in fen) sit next to the provider's own codes, and Raw keeps the
-// provider's struct. Contact masks the buyer's phone number when printed or
-// logged.
+// provider's struct. A Ref names a complaint with everything its provider needs
+// to act on it (sub-merchant, relayed channel, order id); every Complaint has
+// one (Complaint.Ref) and every Event carries one. Contact and Phone mask the
+// buyer's phone number and name whenever they are printed or logged.
 //
 // # Errors
 //
@@ -17,6 +19,13 @@
 // ErrNotFound, ErrUnauthorized, ErrInvalidRequest, ErrSignatureInvalid,
 // ErrTimestampSkew, ErrUnknownKey, ErrBodyTooLarge, ErrMalformedNotification, and
 // errors.ErrUnsupported for what a provider cannot do.
+//
+// # Reading and acting
+//
+// Every provider's client becomes a Source (List over a half-open window
+// [Since, Until), Get and History by Ref) and a Responder (Reply, Complete,
+// DecideRefund by Ref). Package complainttest checks an implementation against
+// that contract.
 //
 // # Callbacks
 //
@@ -31,10 +40,26 @@
 //		complaint.WithStore(redisStore),            // share de-duplication across replicas
 //	))
 //
-// The handler bounds the body (DefaultMaxBodyBytes), lets the receiver verify and
-// parse it, drops events whose id the Store has already seen, calls the sink once
-// per new event and answers exactly what the provider expects. Forged, stale,
-// oversize or malformed callbacks are answered as failures and dispatch nothing; a
-// sink error or panic answers failure and forgets the event id, so the provider's
-// redelivery is handled.
+// The handler bounds the body (DefaultMaxBodyBytes), lets the receiver verify
+// and parse it, and answers exactly what the provider expects. Forged, stale,
+// oversize or malformed callbacks are answered as failures and dispatch
+// nothing.
+//
+// Delivery is at least once and never lost. For each event the handler takes
+// a lease on the event's key in the Store. Only the lease holder calls the
+// sink; the key becomes done when the sink succeeded and is released when it
+// failed or panicked, so the provider's redelivery is handled. A redelivery
+// that arrives while another delivery holds the lease is answered failure, so
+// the provider tries again later instead of being told the event was handled
+// before it was. A lease whose holder crashed runs out (DefaultLease) and the
+// next delivery takes it over. Each callback runs under a deadline
+// (DefaultCallbackTimeout, below WeChat's 5 seconds); the enrichment Get runs
+// once, under its own shorter deadline, and its failure never fails or delays
+// the answer.
+//
+// Payment notifications (PAYJS, 畅想's v3 callback) are not complaint events:
+// NewPaymentHandler gives them a typed path of their own with the same
+// guarantees. Providers that send no event id derive one with DeriveEventID from
+// the fields that define the change, so a later change of the same complaint is
+// not mistaken for a redelivery.
 package complaint

@@ -16,12 +16,13 @@ type echoReceiver struct{}
 
 func (echoReceiver) Provider() complaint.Provider { return "echo" }
 
-func (echoReceiver) Receive(_ context.Context, _ http.Header, body []byte) ([]complaint.Event, error) {
-	id := strings.TrimSpace(string(body))
+func (echoReceiver) Receive(_ context.Context, d *complaint.Delivery) ([]complaint.Event, error) {
+	id := strings.TrimSpace(string(d.Body))
 	if id == "" {
 		return nil, complaint.ErrMalformedNotification
 	}
-	return []complaint.Event{{ID: "evt-" + id, Provider: "echo", Kind: complaint.KindCreated, ComplaintID: id}}, nil
+	ref := complaint.Ref{Provider: "echo", ID: id}
+	return []complaint.Event{{ID: "evt-" + id, Ref: ref, Kind: complaint.KindCreated}}, nil
 }
 
 func (echoReceiver) Ack(err error) complaint.Ack {
@@ -33,7 +34,7 @@ func (echoReceiver) Ack(err error) complaint.Ack {
 
 func ExampleNewHandler() {
 	sink := complaint.SinkFunc(func(_ context.Context, e *complaint.Event) error {
-		fmt.Println("new event:", e.Kind, e.ComplaintID)
+		fmt.Println("new event:", e.Kind, e.Ref)
 		return nil
 	})
 	h := complaint.NewHandler(echoReceiver{}, sink)
@@ -44,14 +45,60 @@ func ExampleNewHandler() {
 		fmt.Println(rec.Code, rec.Body.String())
 	}
 	// Output:
-	// new event: created C100
+	// new event: created echo/C100
 	// 200 success
 	// 200 success
 	// 400 fail
 }
 
 func ExampleMaskPhone() {
-	c := complaint.Contact{Phone: "18612045566"}
+	c := complaint.Contact{Phone: "18612045566", Name: "张三丰"}
 	fmt.Println(c)
-	// Output: Contact{phone=186******66}
+	fmt.Printf("%v %+v\n", c.Phone, c.Phone)
+	fmt.Println(c.Phone.Plain())
+	// Output:
+	// Contact{phone=186******66 name=张**}
+	// 186******66 186******66
+	// 18612045566
+}
+
+func ExampleDeriveEventID() {
+	// A 畅想 complaint notification carries no event id. The fields that define
+	// the change make one: a redelivery has the same id, a later refund of the
+	// same complaint does not.
+	created := complaint.DeriveEventID("CX20261201001", "1", "2026-12-01 10:00:00", "", "")
+	again := complaint.DeriveEventID("CX20261201001", "1", "2026-12-01 10:00:00", "", "")
+	refunded := complaint.DeriveEventID("CX20261201001", "1", "2026-12-01 10:00:00", "2026-12-02 09:30:00", "12.50")
+	fmt.Println(created == again, created == refunded)
+	// Output: true false
+}
+
+// paid is a toy payment notification: the body is the order id.
+type paid struct{ Order string }
+
+type payReceiver struct{ echoReceiver }
+
+func (payReceiver) ReceivePayment(_ context.Context, d *complaint.Delivery) (paid, string, error) {
+	order := strings.TrimSpace(string(d.Body))
+	if order == "" {
+		return paid{}, "", complaint.ErrMalformedNotification
+	}
+	return paid{Order: order}, order, nil
+}
+
+func ExampleNewPaymentHandler() {
+	sink := complaint.PaymentSinkFunc[paid](func(_ context.Context, n paid) error {
+		fmt.Println("paid:", n.Order)
+		return nil
+	})
+	h := complaint.NewPaymentHandler[paid](payReceiver{}, sink)
+	for _, body := range []string{"O-1", "O-1"} { // a notification and its redelivery
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/paid", strings.NewReader(body)))
+		fmt.Println(rec.Code, rec.Body.String())
+	}
+	// Output:
+	// paid: O-1
+	// 200 success
+	// 200 success
 }

@@ -20,6 +20,73 @@ const (
 	Changxiang Provider = "changxiang"
 )
 
+// Channel is the payment channel a complaint was filed in, for providers that
+// relay several: Allinpay relays WeChat Pay and Alipay complaints through
+// different calls. Providers that speak for one channel leave it empty.
+type Channel string
+
+// Channels.
+const (
+	ChannelDefault Channel = ""       // the provider's only channel
+	ChannelWeChat  Channel = "wechat" // WeChat Pay, relayed (Allinpay wxcomplaint* calls)
+	ChannelAlipay  Channel = "alipay" // Alipay, relayed (Allinpay alicomplaint* calls)
+)
+
+// Ref names one complaint at its provider, with everything the provider needs
+// to act on it. Every Complaint has one (Complaint.Ref) and every Event carries
+// one; Source.Get, Source.History and every Responder method take one. It is a
+// comparable value: keep it in a database (it encodes to JSON), compare it, use
+// it as a map key.
+type Ref struct {
+	Provider Provider `json:"provider"`
+	// ID is the provider's complaint id.
+	ID string `json:"id"`
+	// MerchantID is the merchant the complaint is against when it is not the
+	// client's own: the sub-merchant of a WeChat service provider
+	// (complainted_mchid) or of an Allinpay agent (cusid). Empty means the
+	// client's own merchant, so a plain merchant never repeats its id.
+	MerchantID string `json:"merchant_id,omitempty"`
+	// Channel is the relayed channel (Allinpay); empty for single-channel
+	// providers.
+	Channel Channel `json:"channel,omitempty"`
+	// OrderID is the provider's order id where acting on the complaint needs it
+	// (PAYJS refunds by payjs_order_id); empty elsewhere.
+	OrderID string `json:"order_id,omitempty"`
+}
+
+// IsZero reports whether r names nothing.
+func (r Ref) IsZero() bool { return r == Ref{} }
+
+// String is a compact form for logs: provider, channel, merchant and id joined
+// by "/", empty parts left out. It holds no personal data.
+func (r Ref) String() string {
+	var b strings.Builder
+	b.WriteString(string(r.Provider))
+	for _, part := range [...]string{string(r.Channel), r.MerchantID, r.ID} {
+		if part != "" {
+			b.WriteByte('/')
+			b.WriteString(part)
+		}
+	}
+	return b.String()
+}
+
+// LogValue makes log/slog print the reference's parts.
+func (r Ref) LogValue() slog.Value {
+	attrs := make([]slog.Attr, 0, 5)
+	attrs = append(attrs, slog.String("provider", string(r.Provider)), slog.String("id", r.ID))
+	if r.MerchantID != "" {
+		attrs = append(attrs, slog.String("merchant_id", r.MerchantID))
+	}
+	if r.Channel != "" {
+		attrs = append(attrs, slog.String("channel", string(r.Channel)))
+	}
+	if r.OrderID != "" {
+		attrs = append(attrs, slog.String("order_id", r.OrderID))
+	}
+	return slog.GroupValue(attrs...)
+}
+
 // State is a complaint's state normalised across providers. The provider's own
 // value is kept in Complaint.ProviderState.
 type State string
@@ -267,6 +334,9 @@ type Complaint struct {
 	// MerchantID is the merchant the complaint is against (WeChat
 	// complainted_mchid, Allinpay cusid, PAYJS mchid).
 	MerchantID string `json:"merchant_id,omitempty"`
+	// Channel is the relayed channel (Allinpay: WeChat or Alipay); empty for
+	// single-channel providers.
+	Channel Channel `json:"channel,omitempty"`
 	// ChannelID is the id at the underlying channel when the provider relays one
 	// (Allinpay relays WeChat and Alipay complaints; 畅想 gives an Alipay number).
 	ChannelID string `json:"channel_id,omitempty"`
@@ -308,6 +378,17 @@ type Complaint struct {
 	Raw any `json:"-"`
 }
 
+// Ref returns the reference that names c at its provider. Its OrderID is the
+// ProviderOrderID of c's order when c is about exactly one order that has one
+// (PAYJS payjs_order_id), which is what such providers act on.
+func (c *Complaint) Ref() Ref {
+	r := Ref{Provider: c.Provider, ID: c.ID, MerchantID: c.MerchantID, Channel: c.Channel}
+	if len(c.Orders) == 1 {
+		r.OrderID = c.Orders[0].ProviderOrderID
+	}
+	return r
+}
+
 // LogValue makes log/slog print a summary without personal data: ids, state,
 // problem type, amount, times and the masked contact. The buyer's text, media
 // URLs and Raw are left out (the text may itself hold a phone number), and the
@@ -345,17 +426,18 @@ func (c Complaint) LogValue() slog.Value {
 // found by a poller.
 type Event struct {
 	// ID de-duplicates deliveries: the same event delivered twice has the same ID
-	// (WeChat envelope id, PAYJS complaint_id, ...). Providers prefix nothing; the
-	// Store sees Provider and ID together.
-	ID       string   `json:"id"`
-	Provider Provider `json:"provider"`
-	Kind     Kind     `json:"kind"`
+	// (WeChat's envelope id; for providers that send none, an id derived from the
+	// verified fields that define the change, see DeriveEventID). The Store sees
+	// it together with the provider (DedupeKey).
+	ID string `json:"id"`
+	// Ref names the complaint.
+	Ref  Ref  `json:"ref"`
+	Kind Kind `json:"kind"`
 	// ProviderKind is the provider's own code (WeChat action_type, 畅想
 	// complaint_type).
 	ProviderKind string `json:"provider_kind,omitempty"`
-	ComplaintID  string `json:"complaint_id"`
 	// Complaint is filled when the notification carries the complaint (畅想,
-	// Allinpay Alipay notifies) or the receiver enriched the event with a Get.
+	// Allinpay Alipay notifies) or the handler enriched the event with a Get.
 	Complaint *Complaint `json:"complaint,omitempty"`
 	// Time is when the provider says the event happened, or when it was received.
 	Time time.Time `json:"time,omitzero"`
@@ -368,10 +450,9 @@ type Event struct {
 func (e Event) LogValue() slog.Value {
 	attrs := []slog.Attr{
 		slog.String("id", e.ID),
-		slog.String("provider", string(e.Provider)),
+		slog.Any("ref", e.Ref),
 		slog.String("kind", string(e.Kind)),
 		slog.String("provider_kind", e.ProviderKind),
-		slog.String("complaint_id", e.ComplaintID),
 	}
 	if !e.Time.IsZero() {
 		attrs = append(attrs, slog.Time("time", e.Time))
@@ -383,7 +464,7 @@ func (e Event) LogValue() slog.Value {
 }
 
 // DedupeKey is the key a Store sees: provider and event id.
-func (e *Event) DedupeKey() string { return string(e.Provider) + ":" + e.ID }
+func (e *Event) DedupeKey() string { return string(e.Ref.Provider) + ":" + e.ID }
 
 // Entry is one line of a complaint's negotiation history.
 type Entry struct {

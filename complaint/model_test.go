@@ -2,6 +2,8 @@ package complaint
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,7 +58,7 @@ func TestComplaintAndEventLogValue(t *testing.T) {
 	const phone, cipher, text = "18612045566", "Q0lQSEVSVEVYVA==", "call me on 18612045566"
 	c := &Complaint{Provider: WeChatPay, ID: "c1", State: StatePending, Content: text,
 		Amount: Money{Amount: 1200, Currency: "HKD"}, Contact: Contact{Phone: phone, EncryptedPhone: cipher}}
-	e := &Event{ID: "e1", Provider: WeChatPay, Kind: KindCreated, ComplaintID: "c1", Complaint: c}
+	e := &Event{ID: "e1", Ref: c.Ref(), Kind: KindCreated, Complaint: c}
 	var logs bytes.Buffer
 	for _, h := range []slog.Handler{slog.NewJSONHandler(&logs, nil), slog.NewTextHandler(&logs, nil)} {
 		l := slog.New(h)
@@ -72,7 +74,8 @@ func TestComplaintAndEventLogValue(t *testing.T) {
 		}
 	}
 	for _, want := range []string{`"id":"c1"`, `"state":"pending"`, `"amount":1200`, `"currency":"HKD"`,
-		`"contact":"Contact{phone=186******66}"`, `"complaint_id":"c1"`, "event.complaint.id=c1", "complaint.amount=1200"} {
+		`"contact":"Contact{phone=186******66}"`, `"ref":{"provider":"wechatpay","id":"c1"}`, "event.ref.id=c1",
+		"event.complaint.id=c1", "complaint.amount=1200"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %s:\n%s", want, out)
 		}
@@ -106,10 +109,13 @@ func TestValidationErrorMatchesSentinel(t *testing.T) {
 }
 
 func TestEventDedupeKey(t *testing.T) {
-	a := Event{Provider: WeChatPay, ID: "x"}
-	b := Event{Provider: PAYJS, ID: "x"}
+	a := Event{Ref: Ref{Provider: WeChatPay, ID: "c"}, ID: "x"}
+	b := Event{Ref: Ref{Provider: PAYJS, ID: "c"}, ID: "x"}
 	if a.DedupeKey() == b.DedupeKey() {
 		t.Fatal("events of two providers with the same id share a dedupe key")
+	}
+	if a.DedupeKey() != "wechatpay:x" {
+		t.Fatalf("DedupeKey() = %q", a.DedupeKey())
 	}
 }
 
@@ -159,5 +165,61 @@ func TestMaskName(t *testing.T) {
 		if strings.Contains(out, "三丰") || !strings.Contains(out, "name=张**") {
 			t.Fatalf("name not masked: %s", out)
 		}
+	}
+}
+
+func TestRef(t *testing.T) {
+	c := &Complaint{Provider: Allinpay, ID: "200000020250101", MerchantID: "5601", Channel: ChannelWeChat,
+		Orders: []Order{{TransactionID: "4200", ProviderOrderID: "trx-1"}}}
+	want := Ref{Provider: Allinpay, ID: "200000020250101", MerchantID: "5601", Channel: ChannelWeChat, OrderID: "trx-1"}
+	if c.Ref() != want {
+		t.Fatalf("Ref() = %+v, want %+v", c.Ref(), want)
+	}
+	if got := want.String(); got != "allinpay/wechat/5601/200000020250101" {
+		t.Fatalf("String() = %q", got)
+	}
+	if got := (Ref{Provider: PAYJS, ID: "x"}).String(); got != "payjs/x" {
+		t.Fatalf("String() = %q", got)
+	}
+	// Several orders: no single order id to act on.
+	c.Orders = append(c.Orders, Order{ProviderOrderID: "trx-2"})
+	if c.Ref().OrderID != "" {
+		t.Fatalf("two orders gave OrderID %q", c.Ref().OrderID)
+	}
+	if !(Ref{}).IsZero() || want.IsZero() {
+		t.Fatal("IsZero")
+	}
+	b, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Ref
+	if err := json.Unmarshal(b, &back); err != nil || back != want {
+		t.Fatalf("JSON round trip: %s -> %+v, %v", b, back, err)
+	}
+	if string(b) != `{"provider":"allinpay","id":"200000020250101","merchant_id":"5601","channel":"wechat","order_id":"trx-1"}` {
+		t.Fatalf("JSON %s", b)
+	}
+}
+
+func TestDeriveEventID(t *testing.T) {
+	a := DeriveEventID("CX123", "1", "2026-12-01 10:00:00", "", "")
+	if len(a) != 32 || a != DeriveEventID("CX123", "1", "2026-12-01 10:00:00", "", "") {
+		t.Fatalf("id %q: want 32 hex characters, stable", a)
+	}
+	for _, other := range []string{
+		DeriveEventID("CX123", "1", "2026-12-01 10:00:00", "2026-12-02 09:00:00", ""), // refunded since
+		DeriveEventID("CX12", "31", "2026-12-01 10:00:00", "", ""),                    // fields shifted
+		DeriveEventID("CX123", "1", "2026-12-01 10:00:00", ""),                        // one field fewer
+		DeriveEventID("CX123", "1", "2026-12-01 10:00:00", "", "", ""),                // one more
+	} {
+		if other == a {
+			t.Fatalf("distinct field lists gave the same id %q", a)
+		}
+	}
+	// The documented rule, computed by hand: sha256("2:ab1:c")[:16].
+	sum := sha256.Sum256([]byte("2:ab1:c"))
+	if got, want := DeriveEventID("ab", "c"), hex.EncodeToString(sum[:16]); got != want {
+		t.Fatalf("DeriveEventID(ab, c) = %s, want %s", got, want)
 	}
 }

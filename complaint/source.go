@@ -8,31 +8,42 @@ import (
 
 // ListOptions selects complaints for Source.List.
 type ListOptions struct {
-	// Since and Until bound the complaint time. Providers with a maximum span
-	// (WeChat and Allinpay: 30 days) split longer ranges into several requests.
-	// Zero values mean the provider's default window.
+	// Since and Until bound the complaint's creation time as the half-open
+	// window [Since, Until): a complaint created exactly at Since is listed, one
+	// created exactly at Until is not. Every provider applies the same rule, so
+	// a poller that lists [t0, t1) and then [t1, t2) sees each complaint once.
+	// Providers with a maximum span (WeChat and Allinpay: 30 days) split longer
+	// windows into several requests. A zero Until means now; a zero Since means
+	// the provider's default look-back (see each provider's Source).
 	Since, Until time.Time
 	// PageSize is the page size to ask for; 0 means the provider's default.
 	PageSize int
 	// MerchantID narrows the list to one sub-merchant for service providers and
 	// agents; empty means every merchant the credentials can see.
 	MerchantID string
+	// Channel narrows a relaying provider (Allinpay) to one channel; empty means
+	// every channel the source serves.
+	Channel Channel
 }
 
 // Source reads complaints from one provider. Iterators page for the caller and
 // yield a final error, if any, as the second value; stopping the loop early stops
-// the paging.
+// the paging. A nil context is an error matching ErrInvalidRequest, never a
+// panic. The complainttest package checks an implementation against this
+// contract.
 type Source interface {
 	// Provider names the provider behind the source.
 	Provider() Provider
-	// List yields the complaints in the window.
+	// List yields the complaints created in the window [Since, Until).
 	List(ctx context.Context, opts ListOptions) iter.Seq2[*Complaint, error]
-	// Get returns one complaint. ErrNotFound if it does not exist, ErrUnsupported
-	// if the provider has no detail call.
-	Get(ctx context.Context, id string) (*Complaint, error)
+	// Get returns one complaint; its Ref equals ref in every field the provider
+	// reports. ErrNotFound if it does not exist, errors.ErrUnsupported if the
+	// provider has no detail call.
+	Get(ctx context.Context, ref Ref) (*Complaint, error)
 	// History yields the negotiation history, oldest first where the provider
-	// says. ErrUnsupported if the provider has none.
-	History(ctx context.Context, id string) iter.Seq2[*Entry, error]
+	// says. ErrNotFound for an unknown complaint, errors.ErrUnsupported if the
+	// provider has none.
+	History(ctx context.Context, ref Ref) iter.Seq2[*Entry, error]
 }
 
 // Reply is a merchant's answer to the buyer.
@@ -42,9 +53,20 @@ type Reply struct {
 	Content string
 	// MediaIDs are images uploaded beforehand through the provider's upload call.
 	MediaIDs []string
-	// MerchantID is the sub-merchant the complaint is against, for service
-	// providers; empty uses the client's own merchant id.
-	MerchantID string
+}
+
+// Completion reports a complaint handled. WeChat takes nothing but the
+// reference; Alipay (through Allinpay) asks for a process code, a remark and
+// evidence images.
+type Completion struct {
+	// Code is the provider's process code where it asks for one (Alipay
+	// process_code such as "REFUND" or "CONSENSUS_WITH_CLIENT"), sent verbatim.
+	Code string
+	// Remark is the merchant's note on how the complaint was handled.
+	Remark string
+	// Media are evidence images uploaded beforehand: ID is the provider's key
+	// for the upload (Alipay img_url_key), URL its address (img_url).
+	Media []Media
 }
 
 // RefundDecision answers a buyer's refund request.
@@ -62,15 +84,16 @@ type RefundDecision struct {
 }
 
 // Responder acts on complaints. A provider that lacks one of the actions returns
-// an error matching ErrUnsupported for it.
+// an error matching errors.ErrUnsupported for it; an unknown complaint is
+// ErrNotFound.
 type Responder interface {
 	Provider() Provider
 	// Reply answers the buyer.
-	Reply(ctx context.Context, complaintID string, r Reply) error
+	Reply(ctx context.Context, ref Ref, r Reply) error
 	// Complete reports the complaint handled.
-	Complete(ctx context.Context, complaintID string, merchantID string) error
+	Complete(ctx context.Context, ref Ref, c Completion) error
 	// DecideRefund approves or rejects a refund request.
-	DecideRefund(ctx context.Context, complaintID string, d RefundDecision) error
+	DecideRefund(ctx context.Context, ref Ref, d RefundDecision) error
 }
 
 // Throttled is implemented by a Source whose provider documents a polling limit

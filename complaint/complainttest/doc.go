@@ -1,0 +1,29 @@
+// Package complainttest checks implementations of package complaint's
+// interfaces against their contracts, as testing/fstest checks a file system:
+// TestSource for a provider's Source and Responder over its fake server, and
+// TestStore for a de-duplication Store (the in-memory one, a Redis one, or a
+// user's own on SQL).
+//
+// A provider package runs the source contract in its own tests:
+//
+//	func TestContract(t *testing.T) {
+//		complainttest.TestSource(t, func(t *testing.T) complainttest.Fixture {
+//			srv := myprovidertest.NewServer(t) // a fake holding three complaints
+//			c := newClient(t, srv)
+//			return complainttest.Fixture{
+//				Source:    c.Source(),
+//				Responder: c.Responder(),
+//				Seeded:    seedsOf(srv),
+//				Missing:   complaint.Ref{Provider: myprovider.Name, ID: "no-such-complaint"},
+//			}
+//		})
+//	}
+//
+// and a Store implementation runs the lease contract:
+//
+//	func TestMyStore(t *testing.T) {
+//		complainttest.TestStore(t, func(t *testing.T, ttl time.Duration) complaint.Store {
+//			return mystore.New(db, mystore.WithTTL(ttl), mystore.WithPrefix(t.Name()))
+//		})
+//	}
+package complainttest
