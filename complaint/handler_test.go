@@ -581,7 +581,7 @@ func TestHandlerCallbackDeadlineReachesTheSink(t *testing.T) {
 type scriptedStore struct {
 	MemoryStore
 	claimErr, commitErr, releaseErr error
-	commits, releases                atomic.Int32
+	commits, releases               atomic.Int32
 }
 
 func (s *scriptedStore) Claim(ctx context.Context, key string, lease time.Duration) (ClaimState, string, error) {
@@ -657,7 +657,7 @@ type badStateStore struct{}
 func (badStateStore) Claim(context.Context, string, time.Duration) (ClaimState, string, error) {
 	return 0, "", nil
 }
-func (badStateStore) Commit(context.Context, string) error         { return nil }
+func (badStateStore) Commit(context.Context, string) error          { return nil }
 func (badStateStore) Release(context.Context, string, string) error { return nil }
 
 // The release after a failed sink runs even when the callback's own deadline
