@@ -31,7 +31,7 @@ func ExampleMD5Signer_payjs() {
 }
 
 // Allinpay: every non-empty field except sign, sorted, no secret; the string is
-// then signed with RSA (SHA-1) or SM2.
+// then signed with RSA (SHA-1) or SM2 (package signing/sm2).
 func ExampleParamRule_allinpay() {
 	form := url.Values{
 		"appid": {"00000051"}, "cusid": {"990581007426001"}, "randomstr": {"82712208"}, "signtype": {"RSA"},
@@ -76,29 +76,6 @@ func ExampleVerifyRSABase64() {
 	err = signing.VerifyRSABase64(pub, crypto.SHA1, append(msg, '1'), sig)
 	fmt.Println(errors.Is(err, signing.ErrSignatureInvalid))
 	// Output:
-	// <nil>
-	// true
-}
-
-// SM2 for Allinpay: requests are signed with the appid as user id, replies and
-// notifications verified with "Allinpay"; signatures are raw r‖s, 64 bytes.
-func ExampleSignSM2() {
-	key, err := signing.GenerateSM2Key(nil)
-	if err != nil {
-		panic(err)
-	}
-	msg := []byte("appid=00000051&randomstr=1&signtype=SM2")
-	sig, err := signing.SignSM2(key, []byte("00000051"), msg, signing.SM2Raw)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(len(sig), len(signing.EncodeBase64(sig)))
-	fmt.Println(signing.VerifySM2(key.Public(), []byte("00000051"), msg, sig, signing.SM2Raw))
-	// The gmsm default id would be silently used for an empty one; not here.
-	_, err = signing.SignSM2(key, nil, msg, signing.SM2Raw)
-	fmt.Println(errors.Is(err, signing.ErrNoUID))
-	// Output:
-	// 64 88
 	// <nil>
 	// true
 }
