@@ -95,6 +95,8 @@
 //
 // # Redaction
 //
+// NewSecret builds a Secret from a string or a []byte alike and keeps its own
+// copy, so clearing the caller's slice afterwards changes nothing.
 // Secret, RSAPrivateKey, AESGCM and MD5Signer (and sm2.PrivateKey) never reveal
 // key material when printed: String, GoString and Format show Redacted for
 // every verb (%v, %+v, %#v, %s, %x, %d, %q, ...), LogValue does the same for

@@ -111,3 +111,17 @@ func ExampleSecret() {
 	// Output:
 	// {MchID:1900000109 APIKey:[REDACTED]}
 }
+
+// A secret from a config string and one read from a file are built the same
+// way; the Secret keeps its own copy, so the caller can clear the bytes it read.
+func ExampleNewSecret() {
+	fromConfig := signing.NewSecret("0123456789abcdefghijABCDEFGHIJ01")
+	read := []byte("0123456789abcdefghijABCDEFGHIJ01") // as from os.ReadFile
+	fromFile := signing.NewSecret(read)
+	clear(read)
+	fmt.Println(fromFile.Equal(fromConfig), fromFile.Len())
+	fmt.Println(fromFile)
+	// Output:
+	// true 32
+	// [REDACTED]
+}

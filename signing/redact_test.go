@@ -39,6 +39,7 @@ func TestRedaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := NewSecret(secret)
+	sb := NewSecret([]byte(secret))
 	cfg := redactConfig{
 		MchID: "1900000109", Secret: s, SecretP: &s, RSA: rk, AES: ak,
 		Signer: MD5Signer{Secret: s}, hidden: s, hiddenK: rk, hiddenV: *rk,
@@ -61,7 +62,7 @@ func TestRedaction(t *testing.T) {
 		"secret rune ch": "115 51 99 114", // s 3 c r as %d of a byte slice
 	}
 	vectors.CheckRedacted(t, Redacted, map[string]any{
-		"config": cfg, "&config": &cfg, "secret": s, "&secret": &s, "rsa": rk,
+		"config": cfg, "&config": &cfg, "secret": s, "&secret": &s, "secret from bytes": sb, "rsa": rk,
 		"aes": ak, "signer": cfg.Signer, "&signer": &cfg.Signer, "rsa value": *rk,
 		"nil rsa": (*RSAPrivateKey)(nil), "slice": []any{s, rk, ak},
 		"map": map[string]any{"k": s}, "secret String": s.String(),
@@ -76,7 +77,7 @@ func TestRedaction(t *testing.T) {
 		}
 	}
 	// The secret still works.
-	if !bytes.Equal(cfg.Secret.Bytes(), []byte(secret)) || cfg.Signer.Secret.Len() != 32 {
+	if !bytes.Equal(cfg.Secret.Bytes(), []byte(secret)) || cfg.Signer.Secret.Len() != 32 || !sb.Equal(s) {
 		t.Fatal("secret lost")
 	}
 }

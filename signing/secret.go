@@ -22,9 +22,14 @@ type Secret struct {
 	get func() []byte
 }
 
-// NewSecret copies s into a Secret.
-func NewSecret(s string) Secret {
-	b := []byte(s)
+// NewSecret copies s into a Secret. It takes a string (a key from a config file
+// or an environment variable) or a byte slice (a key read from a file or a
+// vault) alike, so no caller converts and leaves an extra copy of the secret
+// behind. The bytes are copied: changing or clearing the caller's slice
+// afterwards does not change the Secret.
+func NewSecret[T ~string | ~[]byte](s T) Secret {
+	b := make([]byte, len(s))
+	copy(b, s)
 	return Secret{get: func() []byte { return b }}
 }
 

@@ -281,6 +281,48 @@ func TestSecret(t *testing.T) {
 	}
 }
 
+// NewSecret takes strings and byte slices, and named types of either, and
+// keeps its own copy of the bytes.
+func TestNewSecretFromStringOrBytes(t *testing.T) {
+	type apiKey string
+	type rawKey []byte
+	fromString := signing.NewSecret("0123456789abcdef")
+	for name, s := range map[string]signing.Secret{
+		"[]byte":       signing.NewSecret([]byte("0123456789abcdef")),
+		"named string": signing.NewSecret(apiKey("0123456789abcdef")),
+		"named []byte": signing.NewSecret(rawKey("0123456789abcdef")),
+	} {
+		if !s.Equal(fromString) || string(s.Bytes()) != "0123456789abcdef" || s.Len() != 16 {
+			t.Errorf("%s: %q", name, s.Bytes())
+		}
+	}
+
+	// A later change to the caller's slice, or clearing it, leaves the Secret
+	// as it was.
+	b := []byte("0123456789abcdef")
+	s := signing.NewSecret(b)
+	b[0] = 'X'
+	clear(b[1:])
+	if string(s.Bytes()) != "0123456789abcdef" {
+		t.Fatalf("secret follows the caller's slice: %q", s.Bytes())
+	}
+	// And the Secret's bytes are not the caller's array even before any change.
+	if b2 := []byte("k"); &signing.NewSecret(b2).Bytes()[0] == &b2[0] {
+		t.Fatal("secret shares the caller's array")
+	}
+
+	// Empty and nil input are an empty Secret, as "" is.
+	for name, s := range map[string]signing.Secret{
+		"nil":        signing.NewSecret([]byte(nil)),
+		"empty":      signing.NewSecret([]byte{}),
+		"empty \"\"": signing.NewSecret(""),
+	} {
+		if !s.IsZero() || s.Len() != 0 || !s.Equal(signing.Secret{}) {
+			t.Errorf("%s: not empty", name)
+		}
+	}
+}
+
 // DERBlocks splits PEM bundles block by block, in order, and unwraps bare
 // Base64 and binary DER into one candidate.
 func TestDERBlocks(t *testing.T) {
