@@ -72,7 +72,7 @@ func (a *AESGCM) Seal(dst, nonce, plaintext, aad []byte) ([]byte, error) {
 }
 
 // String returns a description without key material.
-func (a *AESGCM) String() string { return "AESGCM(" + redacted + ")" }
+func (a *AESGCM) String() string { return "AESGCM(" + Redacted + ")" }
 
 // GoString is String.
 func (a *AESGCM) GoString() string { return a.String() }

@@ -5,16 +5,13 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/md5"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"math/big"
 	"testing"
 
-	"github.com/tjfoc/gmsm/sm2"
-
 	"github.com/tousu-go/tousu/signing"
+	"github.com/tousu-go/tousu/signing/internal/vectors"
 )
 
 // Benchmarks pair each wrapper with the bare primitive it wraps, so the cost of
@@ -83,7 +80,7 @@ func BenchmarkParamRuleBuildUnsorted(b *testing.B) {
 }
 
 func benchRSA(b *testing.B) *signing.RSAPrivateKey {
-	k, err := signing.ParseRSAPrivateKey(testdata(b, "openssl/rsa_pkcs8.pem"))
+	k, err := signing.ParseRSAPrivateKey(vectors.Read(b, "openssl/rsa_pkcs8.pem"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -136,68 +133,6 @@ func BenchmarkBareRSAVerifyPKCS1v15(b *testing.B) {
 		d := sha256.Sum256(benchMsg)
 		if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, d[:], raw); err != nil {
 			b.Fatal(err)
-		}
-	}
-}
-
-func benchSM2(b *testing.B) (*signing.SM2PrivateKey, *sm2.PrivateKey) {
-	der := testdataB64(b, "openssl/sm2_pkcs8.b64")
-	k, err := signing.ParseSM2PrivateKey(der)
-	if err != nil {
-		b.Fatal(err)
-	}
-	// The bare primitive gets its own key on the same curve; cost does not
-	// depend on which key.
-	g, err := sm2.GenerateKey(rand.Reader)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return k, g
-}
-
-var benchUID = []byte("00000051")
-
-func BenchmarkSignSM2(b *testing.B) {
-	k, _ := benchSM2(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := signing.SignSM2(k, benchUID, benchMsg, signing.SM2Raw); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkBareSm2Sign(b *testing.B) {
-	_, g := benchSM2(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, _, err := sm2.Sm2Sign(g, benchMsg, benchUID, rand.Reader); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkVerifySM2(b *testing.B) {
-	k, _ := benchSM2(b)
-	sig, _ := signing.SignSM2(k, benchUID, benchMsg, signing.SM2Raw)
-	pub := k.Public()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := signing.VerifySM2(pub, benchUID, benchMsg, sig, signing.SM2Raw); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkBareSm2Verify(b *testing.B) {
-	_, g := benchSM2(b)
-	r, s, _ := sm2.Sm2Sign(g, benchMsg, benchUID, rand.Reader)
-	b.ReportAllocs()
-	for b.Loop() {
-		// Like the wrapper's raw form: split 64 bytes into r and s.
-		rr, ss := new(big.Int).Set(r), new(big.Int).Set(s)
-		if !sm2.Sm2Verify(&g.PublicKey, benchMsg, benchUID, rr, ss) {
-			b.Fatal("verify")
 		}
 	}
 }

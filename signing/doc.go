@@ -1,7 +1,8 @@
 // Package signing holds the cryptography the tousu providers share: parameter
-// strings, MD5 signatures, RSA (PKCS#1 v1.5 and OAEP), SM2 with an explicit user
-// id, AES-256-GCM, and loading keys in the forms providers hand out. It imports
-// no provider package and performs no I/O.
+// strings, MD5 signatures, RSA (PKCS#1 v1.5 and OAEP), AES-256-GCM, and loading
+// keys in the forms providers hand out. It imports no provider package and
+// performs no I/O. SM2 lives in the subpackage signing/sm2, so that only
+// providers that need it (Allinpay) link tjfoc/gmsm.
 //
 // # Parameter strings
 //
@@ -68,17 +69,10 @@
 //
 // # SM2
 //
-// SignSM2 and VerifySM2 implement SM3withSM2 (GB/T 32918) with an explicit user
-// id, which enters the ZA digest. Allinpay signs requests with the appid as user
-// id and its replies and notifications with "Allinpay"; neither side uses the
-// standard default. An empty user id is ErrNoUID: this package never falls back
-// to "1234567812345678" (pass SM2DefaultUID explicitly where a peer really
-// expects it). Signatures travel as SM2Raw (r‖s, each half left-padded to 32
-// bytes, what Allinpay sends) or SM2DER (ASN.1, what OpenSSL and BouncyCastle
-// produce); SM2RawToDER and SM2DERToRaw convert.
-//
-//	sig, err := signing.SignSM2(merchantKey, []byte(appid), msg, signing.SM2Raw)
-//	err = signing.VerifySM2(allinpayKey, []byte("Allinpay"), msg, sig, signing.SM2Raw)
+// SM3withSM2 with an explicit user id is package signing/sm2. It reuses this
+// package's key loading (DERBlocks), its Base64 (EncodeBase64) and its error
+// sentinels, so an SM2 failure matches ErrSignatureInvalid or ErrKeyInvalid like
+// an RSA one.
 //
 // # AES-256-GCM
 //
@@ -92,18 +86,19 @@
 //
 // # Key loading
 //
-// ParseRSAPrivateKey, ParseRSAPublicKey, ParseCertificate, ParseSM2PrivateKey
-// and ParseSM2PublicKey accept PEM (PKCS#1, PKCS#8, PKIX, SEC1 and CERTIFICATE
-// blocks, whatever their label says), bare Base64 DER with or without line
-// breaks (how Allinpay hands out keys), and binary DER. SM2 keys must be on the
-// sm2p256v1 curve: a NIST P-256 key offered as SM2 is ErrKeyInvalid. Encrypted
-// PEM is refused. MarshalSM2PublicKey and MarshalSM2PrivateKey write SPKI and
-// PKCS#8 DER; Base64 them with EncodeBase64 for Allinpay's form.
+// ParseRSAPrivateKey, ParseRSAPublicKey and ParseCertificate accept PEM
+// (PKCS#1, PKCS#8, PKIX and CERTIFICATE blocks, whatever their label says), bare
+// Base64 DER with or without line breaks (how Allinpay hands out keys), and
+// binary DER; DERBlocks does the splitting, for them and for signing/sm2.
+// Encrypted PEM is refused. A key of another kind (an EC key offered as RSA) is
+// ErrKeyInvalid.
 //
 // # Redaction
 //
-// Secret, RSAPrivateKey, SM2PrivateKey, AESGCM and MD5Signer never reveal key
-// material when printed: String, GoString and Format show "[REDACTED]" for
+// NewSecret builds a Secret from a string or a []byte alike and keeps its own
+// copy, so clearing the caller's slice afterwards changes nothing.
+// Secret, RSAPrivateKey, AESGCM and MD5Signer (and sm2.PrivateKey) never reveal
+// key material when printed: String, GoString and Format show Redacted for
 // every verb (%v, %+v, %#v, %s, %x, %d, %q, ...), LogValue does the same for
 // log/slog, and Secret marshals to "[REDACTED]" in JSON (the key types have no
 // exported fields). Secret keeps its bytes behind a function value, so even a
@@ -114,6 +109,6 @@
 //
 // # Errors
 //
-// Failures wrap one of ErrSignatureInvalid, ErrKeyInvalid, ErrDecrypt or ErrNoUID;
-// test with errors.Is. No function panics on malformed input.
+// Failures wrap one of ErrSignatureInvalid, ErrKeyInvalid or ErrDecrypt; test
+// with errors.Is. No function panics on malformed input.
 package signing

@@ -4,7 +4,8 @@ import "errors"
 
 // Errors returned by this package. They are sentinels: match them with errors.Is.
 // Package complaint re-exports ErrSignatureInvalid, so a provider's verifier error
-// matches complaint.ErrSignatureInvalid as well.
+// matches complaint.ErrSignatureInvalid as well. Package signing/sm2 wraps the
+// same sentinels, so its errors match them too.
 var (
 	// ErrSignatureInvalid means a signature did not verify, or could not even be decoded
 	// (not Base64, wrong length, not hex). Probe signatures such as WeChat's
@@ -18,9 +19,4 @@ var (
 	// ErrDecrypt means a ciphertext could not be opened: wrong key, tampered data,
 	// or a nonce, tag or ciphertext of the wrong length.
 	ErrDecrypt = errors.New("signing: decryption failed")
-
-	// ErrNoUID means an SM2 operation was asked to run without a user id. tjfoc/gmsm
-	// silently substitutes "1234567812345678" for an empty id; this package never
-	// does: pass SM2DefaultUID explicitly when the default is really meant.
-	ErrNoUID = errors.New("signing: sm2 user id is empty")
 )

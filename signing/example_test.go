@@ -31,7 +31,7 @@ func ExampleMD5Signer_payjs() {
 }
 
 // Allinpay: every non-empty field except sign, sorted, no secret; the string is
-// then signed with RSA (SHA-1) or SM2.
+// then signed with RSA (SHA-1) or SM2 (package signing/sm2).
 func ExampleParamRule_allinpay() {
 	form := url.Values{
 		"appid": {"00000051"}, "cusid": {"990581007426001"}, "randomstr": {"82712208"}, "signtype": {"RSA"},
@@ -80,29 +80,6 @@ func ExampleVerifyRSABase64() {
 	// true
 }
 
-// SM2 for Allinpay: requests are signed with the appid as user id, replies and
-// notifications verified with "Allinpay"; signatures are raw r‖s, 64 bytes.
-func ExampleSignSM2() {
-	key, err := signing.GenerateSM2Key(nil)
-	if err != nil {
-		panic(err)
-	}
-	msg := []byte("appid=00000051&randomstr=1&signtype=SM2")
-	sig, err := signing.SignSM2(key, []byte("00000051"), msg, signing.SM2Raw)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(len(sig), len(signing.EncodeBase64(sig)))
-	fmt.Println(signing.VerifySM2(key.Public(), []byte("00000051"), msg, sig, signing.SM2Raw))
-	// The gmsm default id would be silently used for an empty one; not here.
-	_, err = signing.SignSM2(key, nil, msg, signing.SM2Raw)
-	fmt.Println(errors.Is(err, signing.ErrNoUID))
-	// Output:
-	// 64 88
-	// <nil>
-	// true
-}
-
 // WeChat Pay callbacks: AES-256-GCM with the 32-byte APIv3 key (vector from
 // wechatpay-java's AeadAesCipherTest).
 func ExampleAESGCM_Open() {
@@ -133,4 +110,18 @@ func ExampleSecret() {
 	fmt.Printf("%+v\n", cfg)
 	// Output:
 	// {MchID:1900000109 APIKey:[REDACTED]}
+}
+
+// A secret from a config string and one read from a file are built the same
+// way; the Secret keeps its own copy, so the caller can clear the bytes it read.
+func ExampleNewSecret() {
+	fromConfig := signing.NewSecret("0123456789abcdefghijABCDEFGHIJ01")
+	read := []byte("0123456789abcdefghijABCDEFGHIJ01") // as from os.ReadFile
+	fromFile := signing.NewSecret(read)
+	clear(read)
+	fmt.Println(fromFile.Equal(fromConfig), fromFile.Len())
+	fmt.Println(fromFile)
+	// Output:
+	// true 32
+	// [REDACTED]
 }

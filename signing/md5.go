@@ -57,7 +57,7 @@ func (s MD5Signer) String() string {
 	if s.Case == Lower {
 		c = "lower"
 	}
-	return "MD5Signer{case=" + c + ", secret=" + redacted + "}"
+	return "MD5Signer{case=" + c + ", secret=" + Redacted + "}"
 }
 
 // MD5Hex encodes an MD5 digest as 32 hex characters of the given case.

@@ -73,7 +73,7 @@ func (k *RSAPrivateKey) String() string {
 	if k == nil || k.k == nil {
 		return "RSAPrivateKey(nil)"
 	}
-	return fmt.Sprintf("RSAPrivateKey(%d bits, %s)", k.k.N.BitLen(), redacted)
+	return fmt.Sprintf("RSAPrivateKey(%d bits, %s)", k.k.N.BitLen(), Redacted)
 }
 
 // GoString is String, so %#v does not dump the key.

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/rand"
-	"encoding/asn1"
 	"errors"
 	"math/big"
 	"strings"
 	"testing"
 
 	"github.com/tousu-go/tousu/signing"
+	"github.com/tousu-go/tousu/signing/internal/vectors"
 )
 
 func TestMD5VerifyRejects(t *testing.T) {
@@ -185,7 +185,7 @@ func TestOAEPRoundTrip(t *testing.T) {
 	if err != nil || string(pt) != "13800138000" {
 		t.Fatalf("%q %v", pt, err)
 	}
-	other, err := signing.ParseRSAPrivateKey(testdata(t, "published/allinpay_rsa1024_test_key.b64"))
+	other, err := signing.ParseRSAPrivateKey(vectors.Read(t, "published/allinpay_rsa1024_test_key.b64"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,175 +195,6 @@ func TestOAEPRoundTrip(t *testing.T) {
 	if _, err := signing.EncryptOAEP(k.Public(), make([]byte, 300)); err == nil {
 		t.Fatal("oversized plaintext accepted")
 	}
-}
-
-func TestSM2RoundTripsAndUID(t *testing.T) {
-	priv, err := signing.GenerateSM2Key(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := []byte("appid=00000051&randomstr=1&signtype=SM2")
-	uid := []byte("00000051")
-	for _, enc := range []signing.SM2Encoding{signing.SM2Raw, signing.SM2DER} {
-		s := signing.SM2Signer{Key: priv, UID: uid, Encoding: enc}
-		v := signing.SM2Verifier{Key: priv.Public(), UID: uid, Encoding: enc}
-		sig, err := s.Sign(msg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if enc == signing.SM2Raw && len(sig) != 64 {
-			t.Fatalf("raw signature has %d bytes", len(sig))
-		}
-		if err := v.Verify(msg, sig); err != nil {
-			t.Fatalf("enc %d: %v", enc, err)
-		}
-		sig2, _ := s.Sign(msg)
-		if bytes.Equal(sig, sig2) {
-			t.Error("SM2 signatures should be randomised")
-		}
-		if err := v.Verify(append(bytes.Clone(msg), '&'), sig); !errors.Is(err, signing.ErrSignatureInvalid) {
-			t.Errorf("tampered message: %v", err)
-		}
-		bad := bytes.Clone(sig)
-		bad[len(bad)-1] ^= 1
-		if err := v.Verify(msg, bad); !errors.Is(err, signing.ErrSignatureInvalid) {
-			t.Errorf("tampered signature: %v", err)
-		}
-		for _, wrong := range [][]byte{signing.SM2DefaultUID, []byte("Allinpay"), []byte("00000052")} {
-			if err := signing.VerifySM2(priv.Public(), wrong, msg, sig, enc); !errors.Is(err, signing.ErrSignatureInvalid) {
-				t.Errorf("uid %q: %v", wrong, err)
-			}
-		}
-		// Empty uid: never the silent default.
-		if _, err := signing.SignSM2(priv, nil, msg, enc); !errors.Is(err, signing.ErrNoUID) {
-			t.Errorf("sign with nil uid: %v", err)
-		}
-		if _, err := signing.SignSM2(priv, []byte{}, msg, enc); !errors.Is(err, signing.ErrNoUID) {
-			t.Errorf("sign with empty uid: %v", err)
-		}
-		if err := signing.VerifySM2(priv.Public(), nil, msg, sig, enc); !errors.Is(err, signing.ErrNoUID) {
-			t.Errorf("verify with empty uid: %v", err)
-		}
-		// Oversized uid is an error, not a wrapped-around length.
-		if _, err := signing.SignSM2(priv, make([]byte, signing.SM2MaxUIDLen+1), msg, enc); err == nil {
-			t.Error("oversized uid accepted")
-		}
-	}
-	// An explicit default uid works where really meant.
-	sig, err := signing.SignSM2(priv, signing.SM2DefaultUID, msg, signing.SM2DER)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := signing.VerifySM2(priv.Public(), signing.SM2DefaultUID, msg, sig, signing.SM2DER); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := signing.SignSM2(priv, uid, msg, signing.SM2Encoding(9)); err == nil {
-		t.Error("unknown encoding accepted")
-	}
-	if err := signing.VerifySM2(priv.Public(), uid, msg, sig, signing.SM2Encoding(9)); err == nil {
-		t.Error("unknown encoding accepted")
-	}
-	if _, err := signing.SignSM2(nil, uid, msg, signing.SM2Raw); !errors.Is(err, signing.ErrKeyInvalid) {
-		t.Error(err)
-	}
-	if err := signing.VerifySM2(nil, uid, msg, sig, signing.SM2Raw); !errors.Is(err, signing.ErrKeyInvalid) {
-		t.Error(err)
-	}
-}
-
-// TestSM2RawLeadingZero signs until r or s has a leading zero byte, then checks
-// the raw form is still 64 bytes (left-padded) and verifies, and that its DER
-// form is shorter (DER drops the zero).
-func TestSM2RawLeadingZero(t *testing.T) {
-	priv := opensslSM2Key(t)
-	uid := []byte("Allinpay")
-	found := false
-	for i := 0; i < 4000 && !found; i++ {
-		msg := []byte{byte(i), byte(i >> 8)}
-		sig, err := signing.SignSM2(priv, uid, msg, signing.SM2Raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(sig) != 64 {
-			t.Fatalf("raw signature has %d bytes", len(sig))
-		}
-		if sig[0] != 0 && sig[32] != 0 {
-			continue
-		}
-		found = true
-		if err := signing.VerifySM2(priv.Public(), uid, msg, sig, signing.SM2Raw); err != nil {
-			t.Fatalf("leading-zero signature rejected: %v", err)
-		}
-		der, err := signing.SM2RawToDER(sig)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v struct{ R, S *big.Int }
-		if _, err := asn1.Unmarshal(der, &v); err != nil {
-			t.Fatal(err)
-		}
-		if (sig[0] == 0 && v.R.BitLen() > 248) || (sig[32] == 0 && v.S.BitLen() > 248) {
-			t.Fatal("leading zero lost")
-		}
-		back, err := signing.SM2DERToRaw(der)
-		if err != nil || !bytes.Equal(back, sig) {
-			t.Fatal("DER→raw did not restore the padding")
-		}
-	}
-	if !found {
-		t.Fatal("no leading-zero signature in 4000 tries (expected about 1 in 128)")
-	}
-	// Constructed: r = 1 (31 zero bytes) through SM2DERToRaw.
-	der, _ := asn1.Marshal(struct{ R, S *big.Int }{big.NewInt(1), big.NewInt(0x0102)})
-	raw, err := signing.SM2DERToRaw(der)
-	if err != nil || len(raw) != 64 || raw[31] != 1 || raw[62] != 1 || raw[63] != 2 {
-		t.Fatalf("%x %v", raw, err)
-	}
-}
-
-func TestSM2ConversionRejects(t *testing.T) {
-	for name, der := range map[string][]byte{
-		"empty":    nil,
-		"garbage":  []byte("not der"),
-		"trailing": append(mustMarshal(t, big.NewInt(1), big.NewInt(1)), 0),
-		"negative": mustMarshal(t, big.NewInt(-1), big.NewInt(1)),
-		"too big":  mustMarshal(t, new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1)),
-	} {
-		if _, err := signing.SM2DERToRaw(der); !errors.Is(err, signing.ErrSignatureInvalid) {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	for _, n := range []int{0, 63, 65} {
-		if _, err := signing.SM2RawToDER(make([]byte, n)); !errors.Is(err, signing.ErrSignatureInvalid) {
-			t.Errorf("raw of %d bytes: %v", n, err)
-		}
-	}
-	// r or s zero, or >= n, never verify.
-	pub := opensslSM2Key(t).Public()
-	n, _ := new(big.Int).SetString("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123", 16)
-	for name, rs := range map[string][2]*big.Int{
-		"zero r": {big.NewInt(0), big.NewInt(1)}, "zero s": {big.NewInt(1), big.NewInt(0)},
-		"r = n": {n, big.NewInt(1)}, "s = n": {big.NewInt(1), n},
-	} {
-		if err := signing.VerifySM2(pub, []byte("u"), nil, mustMarshal(t, rs[0], rs[1]), signing.SM2DER); !errors.Is(err, signing.ErrSignatureInvalid) {
-			t.Errorf("%s: %v", name, err)
-		}
-		raw := make([]byte, 64)
-		rs[0].FillBytes(raw[:32])
-		rs[1].FillBytes(raw[32:])
-		if err := signing.VerifySM2(pub, []byte("u"), nil, raw, signing.SM2Raw); !errors.Is(err, signing.ErrSignatureInvalid) {
-			t.Errorf("%s raw: %v", name, err)
-		}
-	}
-}
-
-func mustMarshal(t *testing.T, r, s *big.Int) []byte {
-	t.Helper()
-	b, err := asn1.Marshal(struct{ R, S *big.Int }{r, s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 func TestAESGCMRejects(t *testing.T) {
@@ -447,5 +278,81 @@ func TestSecret(t *testing.T) {
 	}
 	if _, err := rand.Read(make([]byte, 1)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// NewSecret takes strings and byte slices, and named types of either, and
+// keeps its own copy of the bytes.
+func TestNewSecretFromStringOrBytes(t *testing.T) {
+	type apiKey string
+	type rawKey []byte
+	fromString := signing.NewSecret("0123456789abcdef")
+	for name, s := range map[string]signing.Secret{
+		"[]byte":       signing.NewSecret([]byte("0123456789abcdef")),
+		"named string": signing.NewSecret(apiKey("0123456789abcdef")),
+		"named []byte": signing.NewSecret(rawKey("0123456789abcdef")),
+	} {
+		if !s.Equal(fromString) || string(s.Bytes()) != "0123456789abcdef" || s.Len() != 16 {
+			t.Errorf("%s: %q", name, s.Bytes())
+		}
+	}
+
+	// A later change to the caller's slice, or clearing it, leaves the Secret
+	// as it was.
+	b := []byte("0123456789abcdef")
+	s := signing.NewSecret(b)
+	b[0] = 'X'
+	clear(b[1:])
+	if string(s.Bytes()) != "0123456789abcdef" {
+		t.Fatalf("secret follows the caller's slice: %q", s.Bytes())
+	}
+	// And the Secret's bytes are not the caller's array even before any change.
+	if b2 := []byte("k"); &signing.NewSecret(b2).Bytes()[0] == &b2[0] {
+		t.Fatal("secret shares the caller's array")
+	}
+
+	// Empty and nil input are an empty Secret, as "" is.
+	for name, s := range map[string]signing.Secret{
+		"nil":        signing.NewSecret([]byte(nil)),
+		"empty":      signing.NewSecret([]byte{}),
+		"empty \"\"": signing.NewSecret(""),
+	} {
+		if !s.IsZero() || s.Len() != 0 || !s.Equal(signing.Secret{}) {
+			t.Errorf("%s: not empty", name)
+		}
+	}
+}
+
+// DERBlocks splits PEM bundles block by block, in order, and unwraps bare
+// Base64 and binary DER into one candidate.
+func TestDERBlocks(t *testing.T) {
+	pub := vectors.Read(t, "openssl/rsa_pub.pem")
+	cert := vectors.Read(t, "openssl/rsa_cert.pem")
+	pubDER := vectors.ReadBase64(t, "openssl/rsa_pub.b64")
+	certDER := vectors.ReadBase64(t, "openssl/rsa_cert.b64")
+	blocks, err := signing.DERBlocks(append(append([]byte("comment\n"), pub...), cert...))
+	if err != nil || len(blocks) != 2 || !bytes.Equal(blocks[0], pubDER) || !bytes.Equal(blocks[1], certDER) {
+		t.Fatalf("bundle: %d blocks, %v", len(blocks), err)
+	}
+	for name, in := range map[string][]byte{
+		"base64": vectors.Read(t, "openssl/rsa_pub.b64"),
+		"binary": pubDER,
+	} {
+		blocks, err := signing.DERBlocks(in)
+		if err != nil || len(blocks) != 1 || !bytes.Equal(blocks[0], pubDER) {
+			t.Errorf("%s: %d blocks, %v", name, len(blocks), err)
+		}
+	}
+	// What is not even PEM, Base64 or DER fails here, before any parser runs
+	// (the other bad keys split fine and fail in the parsers).
+	bad := vectors.BadKeys(t)
+	for _, name := range []string{"empty", "spaces", "not base64", "bad pem", "half pem"} {
+		if blocks, err := signing.DERBlocks(bad[name]); !errors.Is(err, signing.ErrKeyInvalid) || blocks != nil {
+			t.Errorf("%s: %d blocks, %v", name, len(blocks), err)
+		}
+	}
+	_, err = signing.DERBlocks(vectors.Read(t, "openssl/rsa_encrypted_pkcs8.pem"))
+	if !errors.Is(err, signing.ErrKeyInvalid) || !strings.Contains(err.Error(), "encrypted") {
+		t.Errorf("encrypted pem: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tousu-go/tousu/signing"
+	"github.com/tousu-go/tousu/signing/internal/vectors"
 )
 
 // Published vectors. Each names its source; none was computed by this package.
@@ -44,7 +45,7 @@ func TestAllinpayRSAPublishedVector(t *testing.T) {
 	if got != allinpayExample {
 		t.Fatalf("string to sign:\n got %s\nwant %s", got, allinpayExample)
 	}
-	key, err := signing.ParseRSAPrivateKey(testdata(t, "published/allinpay_rsa1024_test_key.b64"))
+	key, err := signing.ParseRSAPrivateKey(vectors.Read(t, "published/allinpay_rsa1024_test_key.b64"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func TestAllinpayRSAPublishedVector(t *testing.T) {
 	if sig != allinpayExampleSig {
 		t.Fatalf("signature:\n got %s\nwant %s", sig, allinpayExampleSig)
 	}
-	pub, err := signing.ParseRSAPublicKey(testdata(t, "published/allinpay_rsa1024_test_pub.b64"))
+	pub, err := signing.ParseRSAPublicKey(vectors.Read(t, "published/allinpay_rsa1024_test_pub.b64"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,95 +72,6 @@ func TestAllinpayRSAPublishedVector(t *testing.T) {
 	tampered := bytes.Replace([]byte(allinpayExample), []byte("version=11"), []byte("version=12"), 1)
 	if err := signing.VerifyRSABase64(pub, crypto.SHA1, tampered, allinpayExampleSig); !errors.Is(err, signing.ErrSignatureInvalid) {
 		t.Fatalf("tampered message verified: %v", err)
-	}
-}
-
-// Source: Allinpay's SmUtil demo main() (copy in ckhua/ck-first-service
-// .../utils/tonglian/pay/SmUtil.java): the TL test key's signature over
-// "返回待验签数据", which the demo verifies with user id "Allinpay", raw r‖s.
-func TestAllinpaySM2SmUtilVector(t *testing.T) {
-	pub, err := signing.ParseSM2PublicKey(testdata(t, "published/allinpay_sm2_tl_test_pub.b64"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := []byte("返回待验签数据")
-	sig := mustB64(t, "AovBKQGUe0xuJ0ox7FgIIX+yB3DzbudgUsnNvJmDV0IdHZtU2Y8vdeUY1pd2vmPUf08hNgdkoz+4WP/D/ktOcA==")
-	if len(sig) != 64 {
-		t.Fatalf("published signature has %d bytes", len(sig))
-	}
-	v := signing.SM2Verifier{Key: pub, UID: []byte("Allinpay"), Encoding: signing.SM2Raw}
-	if err := v.Verify(msg, sig); err != nil {
-		t.Fatalf("published SM2 sample does not verify under \"Allinpay\": %v", err)
-	}
-	for _, uid := range [][]byte{signing.SM2DefaultUID, []byte("00000156"), []byte("allinpay")} {
-		if err := signing.VerifySM2(pub, uid, msg, sig, signing.SM2Raw); !errors.Is(err, signing.ErrSignatureInvalid) {
-			t.Errorf("uid %q: want ErrSignatureInvalid, got %v", uid, err)
-		}
-	}
-	if err := signing.VerifySM2(pub, nil, msg, sig, signing.SM2Raw); !errors.Is(err, signing.ErrNoUID) {
-		t.Errorf("empty uid: want ErrNoUID, got %v", err)
-	}
-	// The same signature as DER verifies under SM2DER.
-	der, err := signing.SM2RawToDER(sig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := signing.VerifySM2(pub, []byte("Allinpay"), msg, der, signing.SM2DER); err != nil {
-		t.Fatalf("DER form: %v", err)
-	}
-	if err := v.Verify([]byte("返回待验签数据 "), sig); !errors.Is(err, signing.ErrSignatureInvalid) {
-		t.Fatalf("tampered message verified: %v", err)
-	}
-
-	// The demo's merchant test key pair: our parser and marshaller reproduce the
-	// public key the demo prints for its private key.
-	priv, err := signing.ParseSM2PrivateKey(testdata(t, "published/allinpay_sm2_smutil_cus_key.b64"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pubDER, err := signing.MarshalSM2PublicKey(priv.Public())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := signing.EncodeBase64(pubDER), string(testdata(t, "published/allinpay_sm2_smutil_cus_pub.b64")); got != want {
-		t.Fatalf("derived public key\n got %s\nwant %s", got, want)
-	}
-	// Request side: sign with the appid as user id, as the demo does.
-	s := signing.SM2Signer{Key: priv, UID: []byte("00000156")}
-	rs, err := s.Sign([]byte("请求待签名数据"))
-	if err != nil || len(rs) != 64 {
-		t.Fatalf("sign: %d bytes, %v", len(rs), err)
-	}
-	if err := signing.VerifySM2(priv.Public(), []byte("00000156"), []byte("请求待签名数据"), rs, signing.SM2Raw); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// Source: 007gzs/pyallinpay tests/test_utils.py test_sm2_signer (skipped
-// upstream): a request-side SM2 signature, raw r‖s, made with the appid
-// "00000051" as user id.
-func TestAllinpaySM2RequestVector(t *testing.T) {
-	priv, err := signing.ParseSM2PrivateKey(testdata(t, "published/allinpay_sm2_request_test_key.b64"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	params := []signing.Param{
-		{Key: "appid", Value: "00000051"}, {Key: "cusid", Value: "990581007426001"},
-		{Key: "randomstr", Value: "75016315"}, {Key: "signtype", Value: "SM2"},
-		{Key: "trxid", Value: "112094120001088317"}, {Key: "version", Value: "11"},
-	}
-	msg := allinpayRule.Build(params, nil)
-	if want := "appid=00000051&cusid=990581007426001&randomstr=75016315&signtype=SM2&trxid=112094120001088317&version=11"; string(msg) != want {
-		t.Fatalf("string to sign %s", msg)
-	}
-	sig := mustB64(t, "m4ki0xZ+19LtqjuyG8Qb0ytD3Q8B166mboCeg+6Ar1Z4XmQB14LrcfddkM121EbroDDnJ17bbJAH/S+8jus9iQ==")
-	if err := signing.VerifySM2(priv.Public(), []byte("00000051"), msg, sig, signing.SM2Raw); err != nil {
-		t.Fatalf("published request signature does not verify under the appid: %v", err)
-	}
-	for _, uid := range [][]byte{signing.SM2DefaultUID, []byte("Allinpay")} {
-		if err := signing.VerifySM2(priv.Public(), uid, msg, sig, signing.SM2Raw); !errors.Is(err, signing.ErrSignatureInvalid) {
-			t.Errorf("uid %q: want ErrSignatureInvalid, got %v", uid, err)
-		}
 	}
 }
 
@@ -213,12 +125,12 @@ func TestWeChatPaySignVector(t *testing.T) {
 		"i/K8V29QiOhuH6IEqLNJn8e9b3nwNcQ7be3CzYGpDAKBfDGPCqCv8Rw5zndhlffk2FEA70G4hvMwe51qMN/RAJbknXG23bSlObuTCN7Ndj" +
 		"1aJGH6/L+hdwfLpUtJm4QYVazzW7DFD27EpSQEqA8bX9+8m1rLg=="
 	for _, file := range []string{"published/wechatpay_test_pub.pem", "published/wechatpay_test_cert.pem"} {
-		pub, err := signing.ParseRSAPublicKey(testdata(t, file))
+		pub, err := signing.ParseRSAPublicKey(vectors.Read(t, file))
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
 		v := signing.RSAVerifier{Key: pub, Hash: crypto.SHA256}
-		if err := v.Verify([]byte("source"), mustB64(t, sig)); err != nil {
+		if err := v.Verify([]byte("source"), vectors.Base64(t, sig)); err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
 		if err := signing.VerifyRSABase64(pub, crypto.SHA256, []byte("sourcE"), sig); !errors.Is(err, signing.ErrSignatureInvalid) {
@@ -228,7 +140,7 @@ func TestWeChatPaySignVector(t *testing.T) {
 			t.Fatalf("probe signature: %v", err)
 		}
 	}
-	cert, err := signing.ParseCertificate(testdata(t, "published/wechatpay_test_cert.pem"))
+	cert, err := signing.ParseCertificate(vectors.Read(t, "published/wechatpay_test_cert.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +157,7 @@ func TestWeChatPayJavaAEADVector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct := mustB64(t, "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=")
+	ct := vectors.Base64(t, "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=")
 	pt, err := a.Open(nil, []byte("uluk4a9R25RW"), ct, []byte("associatedData"))
 	if err != nil || string(pt) != "message" {
 		t.Fatalf("open: %q %v", pt, err)
@@ -261,7 +173,7 @@ func TestWeChatPayJavaAEADVector(t *testing.T) {
 	// TestConfig.DOWNLOAD_CERTIFICATE_RESPONSE: a platform certificate encrypted
 	// with the same key; it decrypts to a PEM certificate whose serial is the
 	// response's serial_no.
-	ct = testdataB64(t, "published/wechatpay_java_certificate_ciphertext.b64")
+	ct = vectors.ReadBase64(t, "published/wechatpay_java_certificate_ciphertext.b64")
 	pt, err = signing.OpenAESGCM([]byte(key), []byte("14b16c03dc1b"), ct, []byte("certificate"))
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +193,7 @@ func TestWeChatPayJavaAEADVector(t *testing.T) {
 // the key: a real APIv3 key has 32 bytes.
 func TestWeChatPayGoAESVectorRejectsShortKey(t *testing.T) {
 	key := []byte("testAPIv3Key0000")
-	ct := mustB64(t, "FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC")
+	ct := vectors.Base64(t, "FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC")
 	nonce, aad := []byte("wCq51qZv4Yfg"), []byte("Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8")
 	block, _ := aes.NewCipher(key)
 	g, _ := cipher.NewGCM(block)

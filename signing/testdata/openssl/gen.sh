@@ -1,9 +1,11 @@
 #!/bin/sh
 # Regenerates the independent OpenSSL vectors in this directory.
 #
-# Everything here is made by OpenSSL (3.0), never by this package, so the tests
-# in ../../openssl_test.go cross-check our code against an independent
-# implementation. The committed files are what the tests read: running the tests
+# Everything here is made by OpenSSL (3.0), never by this module, so the tests
+# in ../../openssl_test.go (RSA, OAEP) and ../../sm2/openssl_test.go (SM2)
+# cross-check our code against an independent implementation. Both packages
+# read this one directory: each also checks that its parsers refuse the other's
+# keys (and the P-256 and Ed25519 ones), so the files are made together. The committed files are what the tests read: running the tests
 # needs no openssl. Running this script replaces every key and signature, which
 # is fine: the tests only read the files.
 #
@@ -42,7 +44,8 @@ printf '%s' '13800138000' > oaep_plain.txt
 openssl pkeyutl -encrypt -pubin -inkey rsa_pub.pem -pkeyopt rsa_padding_mode:oaep \
     -pkeyopt rsa_oaep_md:sha1 -pkeyopt rsa_mgf1_md:sha1 -in oaep_plain.txt | base64 -w0 > oaep_cipher.b64
 
-# SM2: PKCS#8 PEM and bare Base64, SEC1 PEM, public key PEM and bare Base64.
+# SM2 (package signing/sm2): PKCS#8 PEM and bare Base64, SEC1 PEM, public key
+# PEM and bare Base64.
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out sm2_pkcs8.pem
 openssl pkey -in sm2_pkcs8.pem -outform DER | base64 -w0 > sm2_pkcs8.b64
 openssl ec -in sm2_pkcs8.pem -out sm2_sec1.pem
