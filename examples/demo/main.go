@@ -25,6 +25,7 @@ import (
 	"github.com/tousu-go/tousu/payjs"
 	"github.com/tousu-go/tousu/payjs/payjstest"
 	"github.com/tousu-go/tousu/signing"
+	"github.com/tousu-go/tousu/signing/sm2"
 	"github.com/tousu-go/tousu/wechatpay"
 	"github.com/tousu-go/tousu/wechatpay/wechatpaytest"
 )
@@ -108,18 +109,18 @@ func demoSigning(out io.Writer) error {
 	}
 	fmt.Fprintf(out, "Allinpay RSA-SHA1 signature verifies: %v (key prints as %v)\n",
 		signing.VerifyRSABase64(key.Public(), crypto.SHA1, msg, rsaSig) == nil, key)
-	sm2Key, err := signing.GenerateSM2Key(nil)
+	sm2Key, err := sm2.GenerateKey(nil)
 	if err != nil {
 		return err
 	}
-	sm2Sig, err := signing.SignSM2(sm2Key, []byte("00000051"), msg, signing.SM2Raw)
+	sm2Sig, err := sm2.Sign(sm2Key, []byte("00000051"), msg, sm2.Raw)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Allinpay SM2 signature: %d bytes r||s; verifies with the appid: %v, with the default id: %v\n",
 		len(sm2Sig),
-		signing.VerifySM2(sm2Key.Public(), []byte("00000051"), msg, sm2Sig, signing.SM2Raw) == nil,
-		signing.VerifySM2(sm2Key.Public(), signing.SM2DefaultUID, msg, sm2Sig, signing.SM2Raw) == nil)
+		sm2.Verify(sm2Key.Public(), []byte("00000051"), msg, sm2Sig, sm2.Raw) == nil,
+		sm2.Verify(sm2Key.Public(), sm2.DefaultUID, msg, sm2Sig, sm2.Raw) == nil)
 
 	// WeChat Pay callbacks: AES-256-GCM with the 32-byte APIv3 key; bad input is an error, not a panic.
 	gcm, err := signing.NewAESGCM([]byte("0123456789abcdef0123456789abcdef"))
