@@ -1,6 +1,7 @@
 package complaint
 
 import (
+	"context"
 	"errors"
 
 	"github.com/tousu-go/tousu/signing"
@@ -55,3 +56,14 @@ func (e *ValidationError) Error() string {
 
 // Is makes errors.Is(err, ErrInvalidRequest) true.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRequest }
+
+// CheckContext returns nil for a usable context and, for a nil one, a
+// *ValidationError for the field "ctx" that matches ErrInvalidRequest. Every
+// tousu call that takes a context answers a nil one this way, never with a
+// panic and never by substituting context.Background.
+func CheckContext(ctx context.Context) error {
+	if ctx == nil {
+		return &ValidationError{Field: "ctx", Reason: "is nil"}
+	}
+	return nil
+}

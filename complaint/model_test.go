@@ -2,6 +2,7 @@ package complaint
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -221,5 +222,17 @@ func TestDeriveEventID(t *testing.T) {
 	sum := sha256.Sum256([]byte("2:ab1:c"))
 	if got, want := DeriveEventID("ab", "c"), hex.EncodeToString(sum[:16]); got != want {
 		t.Fatalf("DeriveEventID(ab, c) = %s, want %s", got, want)
+	}
+}
+
+func TestCheckContext(t *testing.T) {
+	var nilCtx context.Context
+	err := CheckContext(nilCtx)
+	var ve *ValidationError
+	if !errors.Is(err, ErrInvalidRequest) || !errors.As(err, &ve) || ve.Field != "ctx" {
+		t.Fatalf("CheckContext(nil) = %v", err)
+	}
+	if err := CheckContext(context.Background()); err != nil {
+		t.Fatalf("CheckContext(Background) = %v", err)
 	}
 }
