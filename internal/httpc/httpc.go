@@ -37,13 +37,18 @@ type Options struct {
 	// BaseURL is prefixed to relative request URLs.
 	BaseURL string
 	// HTTPClient is optional; when set its Transport, Jar and CheckRedirect
-	// are used. It is never modified: New builds its own http.Client.
+	// are used, and its Timeout unless Timeout is set. It is never modified:
+	// New builds its own http.Client.
 	HTTPClient *http.Client
 	// Transport is optional and overrides HTTPClient's transport (httpmock
 	// in tests). With neither set, http.DefaultTransport is used.
 	Transport http.RoundTripper
 	// Timeout bounds each attempt, not the whole call with its retries (use
-	// the context for that). 0 means DefaultTimeout; negative means none.
+	// the context for that). Positive is the bound and wins over
+	// HTTPClient's; negative means none. 0 means not set: HTTPClient's own
+	// Timeout when HTTPClient is given (so its 0 means none), DefaultTimeout
+	// otherwise. DefaultOptions leaves it 0 so that a caller's client keeps
+	// its timeout.
 	Timeout time.Duration
 	// Retry is the retry policy.
 	Retry Retry
@@ -102,10 +107,10 @@ func DefaultRetry() Retry {
 }
 
 // DefaultOptions returns the options a provider starts from before applying
-// the caller's functional options.
+// the caller's functional options. Timeout is left unset (see
+// [Options.Timeout]); New resolves it.
 func DefaultOptions() Options {
 	return Options{
-		Timeout:          DefaultTimeout,
 		Retry:            DefaultRetry(),
 		UserAgent:        DefaultUserAgent,
 		MaxResponseBytes: DefaultMaxResponseBytes,
@@ -136,10 +141,14 @@ func New(o Options) *resty.Client {
 		hc.Transport = http.DefaultTransport
 	}
 	switch {
-	case o.Timeout == 0:
-		hc.Timeout = DefaultTimeout
 	case o.Timeout > 0:
 		hc.Timeout = o.Timeout
+	case o.Timeout < 0:
+		// none
+	case o.HTTPClient != nil:
+		hc.Timeout = o.HTTPClient.Timeout
+	default:
+		hc.Timeout = DefaultTimeout
 	}
 
 	logger := o.Logger

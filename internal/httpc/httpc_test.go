@@ -653,8 +653,54 @@ func TestOptionsHTTPClientNotModified(t *testing.T) {
 	if resp, err := c.R().Get("/x"); err != nil || resp.StatusCode() != 204 {
 		t.Fatalf("Transport did not override HTTPClient's: %v, %v", resp.StatusCode(), err)
 	}
-	if c.GetClient().Timeout != DefaultTimeout {
-		t.Errorf("Timeout = %v, want DefaultTimeout", c.GetClient().Timeout)
+}
+
+func TestTimeoutResolution(t *testing.T) {
+	tests := []struct {
+		name    string
+		client  *http.Client
+		timeout time.Duration
+		want    time.Duration
+	}{
+		{"no client, unset", nil, 0, DefaultTimeout},
+		{"no client, explicit", nil, 5 * time.Second, 5 * time.Second},
+		{"no client, negative", nil, -1, 0},
+		{"client with 7s, unset", &http.Client{Timeout: 7 * time.Second}, 0, 7 * time.Second},
+		{"client with none, unset", &http.Client{}, 0, 0},
+		{"client with 7s, explicit wins", &http.Client{Timeout: 7 * time.Second}, 2 * time.Second, 2 * time.Second},
+		{"client with none, explicit wins", &http.Client{}, 2 * time.Second, 2 * time.Second},
+		{"client with 7s, negative", &http.Client{Timeout: 7 * time.Second}, -time.Second, 0},
+	}
+	for _, tt := range tests {
+		o := DefaultOptions()
+		o.HTTPClient = tt.client
+		if tt.timeout != 0 {
+			o.Timeout = tt.timeout
+		}
+		if got := New(o).GetClient().Timeout; got != tt.want {
+			t.Errorf("%s: Timeout = %v, want %v", tt.name, got, tt.want)
+		}
+		if tt.client != nil && New(o).GetClient() == tt.client {
+			t.Errorf("%s: the caller's client is used, not copied", tt.name)
+		}
+	}
+	if DefaultOptions().Timeout != 0 {
+		t.Error("DefaultOptions pre-fills Timeout, so a caller's client could never keep its own")
+	}
+}
+
+func TestClientTimeoutBoundsAttempt(t *testing.T) {
+	// The caller's client timeout is the one that applies.
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodGet, testBase+"/x", func(req *http.Request) (*http.Response, error) {
+		<-req.Context().Done()
+		return nil, req.Context().Err()
+	})
+	c := New(Options{BaseURL: testBase, HTTPClient: &http.Client{Transport: mt, Timeout: 20 * time.Millisecond}})
+	_, err := c.R().SetContext(testCtx(t)).Get("/x")
+	// net/http names its own timeout, which tells it from testCtx's.
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "Client.Timeout exceeded") {
+		t.Errorf("err = %v, want the client's timeout", err)
 	}
 }
 
