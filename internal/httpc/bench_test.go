@@ -3,6 +3,7 @@ package httpc
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"testing"
 
@@ -24,6 +25,21 @@ func BenchmarkGet(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			resp, err := c.R().SetContext(ctx).Get(url)
+			if err != nil || len(resp.Body()) != len(body) {
+				b.Fatal(err)
+			}
+		}
+	})
+	// With a Debug logger: the per-attempt line (method, path, status,
+	// attempt, duration, request id) is built and formatted.
+	b.Run("resty-debuglog", func(b *testing.B) {
+		c := newTestClient(b, mt, func(o *Options) {
+			o.Logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			o.RequestIDHeader = "Request-ID"
+		})
+		b.ReportAllocs()
+		for b.Loop() {
+			resp, err := c.R().SetContext(ctx).Get(url + "&sign=Q2xpZW50U2ln")
 			if err != nil || len(resp.Body()) != len(body) {
 				b.Fatal(err)
 			}

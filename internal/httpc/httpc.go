@@ -37,19 +37,31 @@ type Options struct {
 	// BaseURL is prefixed to relative request URLs.
 	BaseURL string
 	// HTTPClient is optional; when set its Transport, Jar and CheckRedirect
-	// are used. It is never modified: New builds its own http.Client.
+	// are used, and its Timeout unless Timeout is set. It is never modified:
+	// New builds its own http.Client.
 	HTTPClient *http.Client
 	// Transport is optional and overrides HTTPClient's transport (httpmock
 	// in tests). With neither set, http.DefaultTransport is used.
 	Transport http.RoundTripper
 	// Timeout bounds each attempt, not the whole call with its retries (use
-	// the context for that). 0 means DefaultTimeout; negative means none.
+	// the context for that). Positive is the bound and wins over
+	// HTTPClient's; negative means none. 0 means not set: HTTPClient's own
+	// Timeout when HTTPClient is given (so its 0 means none), DefaultTimeout
+	// otherwise. DefaultOptions leaves it 0 so that a caller's client keeps
+	// its timeout.
 	Timeout time.Duration
 	// Retry is the retry policy.
 	Retry Retry
-	// Logger receives resty's messages and one Debug line per attempt.
-	// nil discards everything.
+	// Logger receives one Debug line per attempt (method, URL path,
+	// status, attempt, duration, request id), resty's own warnings and
+	// errors, reduced like ErrorText, and nothing else: no query, header or
+	// body. nil discards everything.
 	Logger *slog.Logger
+	// RequestIDHeader names the response header in which the provider
+	// sends its request id ("Request-ID" for WeChat Pay), logged with each
+	// attempt so that a log line can be matched with the provider's
+	// support. Empty means no request id is logged.
+	RequestIDHeader string
 	// UserAgent is sent on every request; empty means DefaultUserAgent.
 	UserAgent string
 	// MaxResponseBytes bounds a response body; a larger one is an error
@@ -66,12 +78,17 @@ type Retry struct {
 	// none.
 	MaxRetries int
 	// MinWait and MaxWait bound the exponential backoff with jitter between
-	// attempts. Both 0 means no wait (tests).
+	// attempts, which is resty's: retry n+1 (n from 0) waits between half
+	// and all of min(MaxWait, MinWait<<n), never less than MinWait, so the
+	// first retry waits MinWait. MinWait 0 means no wait (tests set both to
+	// 0); a MaxWait below MinWait is MinWait.
 	MinWait, MaxWait time.Duration
 	// MaxRetryAfter is the longest Retry-After (seconds or HTTP-date, on
-	// 429 and 503) that is honoured; a response asking for a longer wait
-	// is not retried but returned. 0 means DefaultMaxRetryAfter; negative
-	// means any positive Retry-After ends retrying.
+	// 429 and 503) that is honoured: the retry waits it out in full, or
+	// MinWait if that is longer; 0 or a past date means the backoff. A
+	// response asking for a longer wait is not retried but returned. 0
+	// means DefaultMaxRetryAfter; negative means any positive Retry-After
+	// ends retrying.
 	MaxRetryAfter time.Duration
 	// RetryWrites also retries non-idempotent requests (POST, PUT, PATCH,
 	// DELETE). Prefer marking single requests with Idempotent.
@@ -90,10 +107,10 @@ func DefaultRetry() Retry {
 }
 
 // DefaultOptions returns the options a provider starts from before applying
-// the caller's functional options.
+// the caller's functional options. Timeout is left unset (see
+// [Options.Timeout]); New resolves it.
 func DefaultOptions() Options {
 	return Options{
-		Timeout:          DefaultTimeout,
 		Retry:            DefaultRetry(),
 		UserAgent:        DefaultUserAgent,
 		MaxResponseBytes: DefaultMaxResponseBytes,
@@ -103,9 +120,11 @@ func DefaultOptions() Options {
 // New builds a resty client from o. It does no I/O. The client is safe for
 // concurrent use; callers configure requests with client.R().SetContext(ctx).
 //
-// The caller must not enable resty's debug mode or replace its logger,
-// retry conditions or RetryAfter function: those carry the redaction and
-// retry guarantees described in the package documentation.
+// The caller must not replace the client's logger, retry conditions or
+// RetryAfter function: those carry the logging and retry guarantees described
+// in the package documentation. Nor should it decode with SetResult or
+// SetError: resty then logs decode errors, which can quote a number from the
+// body; providers decode response bodies themselves.
 func New(o Options) *resty.Client {
 	hc := &http.Client{}
 	if o.HTTPClient != nil {
@@ -122,10 +141,14 @@ func New(o Options) *resty.Client {
 		hc.Transport = http.DefaultTransport
 	}
 	switch {
-	case o.Timeout == 0:
-		hc.Timeout = DefaultTimeout
 	case o.Timeout > 0:
 		hc.Timeout = o.Timeout
+	case o.Timeout < 0:
+		// none
+	case o.HTTPClient != nil:
+		hc.Timeout = o.HTTPClient.Timeout
+	default:
+		hc.Timeout = DefaultTimeout
 	}
 
 	logger := o.Logger
@@ -154,8 +177,8 @@ func New(o Options) *resty.Client {
 	}
 	c.SetResponseBodyLimit(int(min(limit, math.MaxInt)))
 
-	p := newPolicy(o.Retry, logger)
-	p.install(c)
-	installLogHooks(c, logger)
+	log := attemptLog{l: logger, idHeader: o.RequestIDHeader}
+	newPolicy(o.Retry, log).install(c)
+	log.install(c)
 	return c
 }

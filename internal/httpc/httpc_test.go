@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +16,8 @@ import (
 
 	"github.com/go-resty/resty/v2"
 	"github.com/jarcoal/httpmock"
+
+	"github.com/tousu-go/tousu/internal/callctx"
 )
 
 const testBase = "https://api.example.test"
@@ -152,14 +153,44 @@ func TestPostRetryOnlyWhenIdempotentOrRetryWrites(t *testing.T) {
 	}
 }
 
-func Test429RetryAfterZeroIsRetried(t *testing.T) {
-	// Backoff of an hour: only an honoured Retry-After: 0 lets this finish.
+// stamps records when each call of a responder was made.
+type stamps struct {
+	mu sync.Mutex
+	at []time.Time
+}
+
+func (s *stamps) wrap(r httpmock.Responder) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		s.mu.Lock()
+		s.at = append(s.at, time.Now())
+		s.mu.Unlock()
+		return r(req)
+	}
+}
+
+// gaps are the times between consecutive calls; each includes the wait
+// before the later call, so it is a lower bound that cannot flake.
+func (s *stamps) gaps() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var g []time.Duration
+	for i := 1; i < len(s.at); i++ {
+		g = append(g, s.at[i].Sub(s.at[i-1]))
+	}
+	return g
+}
+
+func Test429RetryAfterZeroUsesBackoff(t *testing.T) {
+	// Retry-After 0 (or a date in the past) asks for no wait: the retry
+	// follows resty's backoff, which never waits less than MinWait.
+	const minWait = 40 * time.Millisecond
 	for _, ra := range []string{"0", time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat)} {
 		t.Run(ra, func(t *testing.T) {
+			var st stamps
 			mt := httpmock.NewMockTransport()
 			mt.RegisterResponder(http.MethodGet, testBase+"/x",
-				seq(withHeader(status(429), "Retry-After", ra), status(200)))
-			c := newTestClient(t, mt, func(o *Options) { o.Retry.MinWait, o.Retry.MaxWait = time.Hour, time.Hour })
+				st.wrap(seq(withHeader(status(429), "Retry-After", ra), status(200))))
+			c := newTestClient(t, mt, func(o *Options) { o.Retry.MinWait, o.Retry.MaxWait = minWait, minWait })
 
 			resp, err := c.R().SetContext(testCtx(t)).Get("/x")
 			if err != nil {
@@ -168,8 +199,9 @@ func Test429RetryAfterZeroIsRetried(t *testing.T) {
 			if resp.StatusCode() != 200 {
 				t.Errorf("status = %d, want 200", resp.StatusCode())
 			}
-			if n := mt.GetTotalCallCount(); n != 2 {
-				t.Errorf("calls = %d, want 2", n)
+			g := st.gaps()
+			if len(g) != 1 || g[0] < minWait {
+				t.Errorf("gaps between attempts = %v, want one of at least %v", g, minWait)
 			}
 		})
 	}
@@ -223,33 +255,64 @@ func TestRetryAfterLongerThanMaxIsNotRetried(t *testing.T) {
 	}
 }
 
-func TestRetryAfterWithinMaxIsWaitedOut(t *testing.T) {
-	// 1s Retry-After with a 1h backoff configured: the wait used must be
-	// the Retry-After, not the backoff and not resty's clamp to MaxWait.
+func TestRetryAfterAboveMaxWaitIsWaitedOut(t *testing.T) {
+	// resty cuts a RetryAfter result to RetryMaxWaitTime (= MaxWait); a
+	// Retry-After of 1s with a 10ms MaxWait must still be waited out in
+	// full.
+	var st stamps
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder(http.MethodGet, testBase+"/x",
-		seq(withHeader(status(503), "Retry-After", "1"), status(200)))
+		st.wrap(seq(withHeader(status(503), "Retry-After", "1"), status(200))))
 	c := newTestClient(t, mt, func(o *Options) {
-		o.Retry.MinWait, o.Retry.MaxWait = time.Hour, time.Hour
+		o.Retry.MinWait, o.Retry.MaxWait = 10*time.Millisecond, 10*time.Millisecond
 	})
 	resp, err := c.R().SetContext(testCtx(t)).Get("/x")
 	if err != nil || resp.StatusCode() != 200 {
 		t.Fatalf("got %v, %v", resp.StatusCode(), err)
 	}
+	if g := st.gaps(); len(g) != 1 || g[0] < time.Second {
+		t.Errorf("gaps between attempts = %v, want one of at least 1s", g)
+	}
 }
 
-func TestRetryAfterAboveMaxWaitStillHonoured(t *testing.T) {
-	// resty clamps a RetryAfter result to RetryMaxWaitTime; New raises that
-	// clamp so a Retry-After above MaxWait (but within MaxRetryAfter) is
-	// waited out in full rather than cut to MaxWait.
-	p := newPolicy(Retry{MaxRetries: 1, MaxWait: time.Millisecond, MaxRetryAfter: time.Minute}, slog.New(slog.DiscardHandler))
+func TestRetryAfterIsRestysWait(t *testing.T) {
 	c := resty.New()
-	p.install(c)
-	if c.RetryMaxWaitTime < time.Minute {
-		t.Errorf("RetryMaxWaitTime = %v, want >= MaxRetryAfter", c.RetryMaxWaitTime)
+	resp := func(code int, ra string) *resty.Response {
+		h := http.Header{}
+		if ra != "" {
+			h.Set("Retry-After", ra)
+		}
+		return &resty.Response{Request: c.R().SetContext(context.Background()), RawResponse: &http.Response{StatusCode: code, Header: h}}
 	}
-	if c.RetryWaitTime != 0 {
-		t.Errorf("RetryWaitTime = %v, want 0", c.RetryWaitTime)
+	boom := errors.New("slept into a cancelled context")
+	tests := []struct {
+		name      string
+		resp      *resty.Response
+		maxWait   time.Duration
+		sleepErr  error
+		want      time.Duration
+		wantSleep time.Duration
+		wantErr   error
+	}{
+		{"no header: resty's backoff", resp(503, ""), 3 * time.Second, nil, 0, 0, nil},
+		{"zero: resty's backoff", resp(429, "0"), 3 * time.Second, nil, 0, 0, nil},
+		{"not 429 or 503: resty's backoff", resp(500, "2"), 3 * time.Second, nil, 0, 0, nil},
+		{"within MaxWait: as is", resp(429, "2"), 3 * time.Second, nil, 2 * time.Second, 0, nil},
+		{"at MaxWait: as is", resp(503, "3"), 3 * time.Second, nil, 3 * time.Second, 0, nil},
+		{"beyond MaxWait: excess slept here", resp(503, "10"), 3 * time.Second, nil, 3 * time.Second, 7 * time.Second, nil},
+		{"no MaxWait: all slept here", resp(429, "10"), 0, nil, 0, 10 * time.Second, nil},
+		{"cancelled while sleeping", resp(429, "10"), time.Second, boom, 0, 9 * time.Second, boom},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newPolicy(Retry{MaxRetries: 1, MaxWait: tt.maxWait, MaxRetryAfter: time.Minute}, attemptLog{})
+			var slept time.Duration
+			p.sleep = func(_ context.Context, d time.Duration) error { slept += d; return tt.sleepErr }
+			got, err := p.wait(c, tt.resp)
+			if got != tt.want || slept != tt.wantSleep || !errors.Is(err, tt.wantErr) {
+				t.Errorf("wait = %v, %v after sleeping %v; want %v, %v after %v", got, err, slept, tt.want, tt.wantErr, tt.wantSleep)
+			}
+		})
 	}
 }
 
@@ -384,33 +447,46 @@ func (h cancelOn) Handle(_ context.Context, r slog.Record) error {
 func (h cancelOn) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h cancelOn) WithGroup(string) slog.Handler      { return h }
 
-func TestCancelDuringBackoffStopsAtOnce(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder(http.MethodGet, testBase+"/x", status(500))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+func TestCancelDuringWaitStopsAtOnce(t *testing.T) {
 	// The "http retry" line is logged after the retry decision and right
-	// before the (one hour) backoff, so cancelling there lands in the wait.
-	c := newTestClient(t, mt, func(o *Options) {
-		o.Retry.MinWait, o.Retry.MaxWait = time.Hour, time.Hour
-		o.Logger = slog.New(cancelOn{msg: "http retry", cancel: cancel})
-	})
+	// before the hour-long wait, so cancelling there lands in the wait:
+	// resty's backoff, or the part of a Retry-After beyond MaxWait that the
+	// policy waits out itself.
+	for _, tt := range []struct {
+		name string
+		resp httpmock.Responder
+		edit func(*Options)
+	}{
+		{"backoff", status(500), func(o *Options) { o.Retry.MinWait, o.Retry.MaxWait = time.Hour, time.Hour }},
+		{"retry-after", withHeader(status(503), "Retry-After", "3600"), func(o *Options) { o.Retry.MaxRetryAfter = 2 * time.Hour }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mt := httpmock.NewMockTransport()
+			mt.RegisterResponder(http.MethodGet, testBase+"/x", tt.resp)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c := newTestClient(t, mt, func(o *Options) {
+				tt.edit(o)
+				o.Logger = slog.New(cancelOn{msg: "http retry", cancel: cancel})
+			})
 
-	done := make(chan error, 1)
-	go func() {
-		_, err := c.R().SetContext(ctx).Get("/x")
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v, want context.Canceled", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("backoff did not stop on cancellation")
-	}
-	if n := mt.GetTotalCallCount(); n != 1 {
-		t.Errorf("calls = %d, want 1", n)
+			done := make(chan error, 1)
+			go func() {
+				_, err := c.R().SetContext(ctx).Get("/x")
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("err = %v, want context.Canceled", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("the wait did not stop on cancellation")
+			}
+			if n := mt.GetTotalCallCount(); n != 1 {
+				t.Errorf("calls = %d, want 1", n)
+			}
+		})
 	}
 }
 
@@ -547,120 +623,6 @@ func TestResponseBodyLimitDefault(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the log handler.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func TestLogsCarryNoSecrets(t *testing.T) {
-	const (
-		authSig  = "AUTHSIGSECRETc2lnbmF0dXJl"
-		bearer   = "BEARERSECRETtoken123"
-		querySig = "QUERYSIGSECRET0123"
-		queryKey = "QUERYKEYSECRET4567"
-		formSig  = "FORMSIGSECRET89ab"
-		apiKey   = "APIV3KEYSECRET0123456789abcdef01"
-		cookie   = "COOKIESECRETsession"
-	)
-	secrets := []string{authSig, bearer, querySig, queryKey, formSig, apiKey, cookie}
-
-	var buf syncBuffer
-	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	mt := httpmock.NewMockTransport()
-	// The error text includes the full URL, query signature and all, as
-	// net/http's *url.Error does.
-	leaky := func(req *http.Request) (*http.Response, error) {
-		return nil, errors.New("read tcp: connection reset; Authorization: " + req.Header.Get("Authorization"))
-	}
-	ok := withHeader(httpmock.NewStringResponder(200, `{"sign":"`+formSig+`","key":"`+apiKey+`"}`), "Request-ID", "08F0C9B0-REQ")
-	mt.RegisterResponder(http.MethodPost, testBase+"/v3/x",
-		seq(leaky, withHeader(status(500), "Set-Cookie", "s="+cookie), ok))
-	mt.RegisterResponder(http.MethodGet, testBase+"/v3/fail", httpmock.NewErrorResponder(errors.New("refused")))
-	c := newTestClient(t, mt, func(o *Options) {
-		o.Logger = logger
-		o.Retry.RetryWrites = true
-	})
-
-	resp, err := c.R().SetContext(testCtx(t)).
-		SetHeader("Authorization", `WECHATPAY2-SHA256-RSA2048 mchid="1900000001",nonce_str="n",signature="`+authSig+`",timestamp="1",serial_no="S"`).
-		SetHeader("Cookie", "sid="+cookie).
-		SetQueryParams(map[string]string{"sign": querySig, "key": queryKey, "limit": "10"}).
-		SetFormData(map[string]string{"sign": formSig, "apiv3key": apiKey}).
-		Post("/v3/x")
-	if err != nil || resp.StatusCode() != 200 {
-		t.Fatalf("got %v, %v", resp, err)
-	}
-	_, err = c.R().SetContext(testCtx(t)).SetAuthToken(bearer).
-		SetQueryParam("sign", querySig).Get("/v3/fail")
-	if err == nil {
-		t.Fatal("want an error")
-	}
-
-	out := buf.String()
-	if testing.Verbose() {
-		t.Log(out)
-	}
-	for _, s := range secrets {
-		if strings.Contains(out, s) {
-			t.Errorf("log contains secret %q:\n%s", s, out)
-		}
-	}
-	for _, want := range []string{
-		`msg="http response"`, "method=POST", "status=500", "status=200", "attempt=3",
-		"request_id=08F0C9B0-REQ", "limit=10", "sign=" + Redacted, `msg="http retry"`,
-		`msg="http request failed"`, "duration=",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("log lacks %q:\n%s", want, out)
-		}
-	}
-	if strings.Contains(out, "level=INFO") {
-		t.Errorf("unexpected info lines:\n%s", out)
-	}
-}
-
-func TestDefaultLoggerDiscards(t *testing.T) {
-	// resty's own logger writes to the os.Stderr of the moment the client
-	// is built; swap it for a pipe around New and a failing request.
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr := os.Stderr
-	os.Stderr = w
-	func() {
-		defer func() { os.Stderr = stderr }()
-		mt := httpmock.NewMockTransport()
-		mt.RegisterResponder(http.MethodGet, testBase+"/x", httpmock.NewErrorResponder(errors.New("boom")))
-		c := newTestClient(t, mt, nil) // Logger nil
-		if _, err := c.R().SetQueryParam("sign", "s").Get("/x"); err == nil {
-			t.Error("want an error")
-		}
-		if c.Debug {
-			t.Error("resty debug mode is on")
-		}
-	}()
-	w.Close()
-	out, _ := io.ReadAll(r)
-	r.Close()
-	if len(out) > 0 {
-		t.Errorf("wrote to stderr: %s", out)
-	}
-}
-
 func TestOptionsHTTPClientNotModified(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	mt := httpmock.NewMockTransport()
@@ -691,8 +653,55 @@ func TestOptionsHTTPClientNotModified(t *testing.T) {
 	if resp, err := c.R().Get("/x"); err != nil || resp.StatusCode() != 204 {
 		t.Fatalf("Transport did not override HTTPClient's: %v, %v", resp.StatusCode(), err)
 	}
-	if c.GetClient().Timeout != DefaultTimeout {
-		t.Errorf("Timeout = %v, want DefaultTimeout", c.GetClient().Timeout)
+}
+
+func TestTimeoutResolution(t *testing.T) {
+	tests := []struct {
+		name    string
+		client  *http.Client
+		timeout time.Duration
+		want    time.Duration
+	}{
+		{"no client, unset", nil, 0, DefaultTimeout},
+		{"no client, explicit", nil, 5 * time.Second, 5 * time.Second},
+		{"no client, negative", nil, -1, 0},
+		{"client with 7s, unset", &http.Client{Timeout: 7 * time.Second}, 0, 7 * time.Second},
+		{"client with none, unset", &http.Client{}, 0, 0},
+		{"client with 7s, explicit wins", &http.Client{Timeout: 7 * time.Second}, 2 * time.Second, 2 * time.Second},
+		{"client with none, explicit wins", &http.Client{}, 2 * time.Second, 2 * time.Second},
+		{"client with 7s, negative", &http.Client{Timeout: 7 * time.Second}, -time.Second, 0},
+	}
+	for _, tt := range tests {
+		o := DefaultOptions()
+		o.HTTPClient = tt.client
+		if tt.timeout != 0 {
+			o.Timeout = tt.timeout
+		}
+		if got := New(o).GetClient().Timeout; got != tt.want {
+			t.Errorf("%s: Timeout = %v, want %v", tt.name, got, tt.want)
+		}
+		if tt.client != nil && New(o).GetClient() == tt.client {
+			t.Errorf("%s: the caller's client is used, not copied", tt.name)
+		}
+	}
+	if DefaultOptions().Timeout != 0 {
+		t.Error("DefaultOptions pre-fills Timeout, so a caller's client could never keep its own")
+	}
+}
+
+func TestClientTimeoutBoundsAttempt(t *testing.T) {
+	// The caller's client timeout is the one that applies.
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodGet, testBase+"/x", func(req *http.Request) (*http.Response, error) {
+		<-req.Context().Done()
+		return nil, req.Context().Err()
+	})
+	c := New(Options{BaseURL: testBase, HTTPClient: &http.Client{Transport: mt, Timeout: 20 * time.Millisecond}})
+	ctx := testCtx(t)
+	_, err := c.R().SetContext(ctx).Get("/x")
+	// Ended by the client's deadline while the caller's was still far off.
+	if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+		t.Errorf("err = %v (caller's context: %v), want the client's timeout", err, ctx.Err())
 	}
 }
 
@@ -718,11 +727,16 @@ func TestIsIdempotent(t *testing.T) {
 		{"DELETE", Idempotent(bg), true},
 		{"POST", context.WithValue(Idempotent(bg), otherKey{}, 1), true},
 		{"POST", nil, false},
+		{"POST", callctx.WithoutRetry(Idempotent(bg)), true},
 	}
 	for _, tt := range tests {
 		if got := IsIdempotent(tt.method, tt.ctx); got != tt.want {
 			t.Errorf("IsIdempotent(%s, marked=%v) = %v", tt.method, tt.ctx != bg, got)
 		}
+	}
+	//lint:ignore SA1012 the nil context is what is tested
+	if ctx := Idempotent(nil); ctx != nil {
+		t.Errorf("Idempotent(nil) = %v, want nil", ctx)
 	}
 }
 
@@ -754,24 +768,80 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-func TestBackoffBounds(t *testing.T) {
-	p := newPolicy(Retry{MinWait: 200 * time.Millisecond, MaxWait: 3 * time.Second}, nil)
-	for attempt := 1; attempt <= 10; attempt++ {
-		ceil := min(200*time.Millisecond<<(attempt-1), 3*time.Second)
-		for range 50 {
-			d := p.backoff(attempt)
-			if d < 200*time.Millisecond || d > ceil || d < ceil/2 {
-				t.Fatalf("backoff(%d) = %v, want in [%v, %v]", attempt, d, max(ceil/2, 200*time.Millisecond), ceil)
-			}
+func TestBackoffIsRestys(t *testing.T) {
+	for _, tt := range []struct {
+		in       Retry
+		min, max time.Duration
+	}{
+		{Retry{MinWait: 200 * time.Millisecond, MaxWait: 3 * time.Second}, 200 * time.Millisecond, 3 * time.Second},
+		{Retry{}, 0, 0},
+		{Retry{MinWait: time.Second}, time.Second, time.Second}, // MaxWait below MinWait
+		{Retry{MinWait: -time.Second, MaxWait: -time.Second}, 0, 0},
+	} {
+		c := resty.New()
+		newPolicy(tt.in, attemptLog{}).install(c)
+		if c.RetryWaitTime != tt.min || c.RetryMaxWaitTime != tt.max || c.RetryAfter == nil {
+			t.Errorf("%+v: resty waits [%v, %v], want [%v, %v] and a RetryAfter function",
+				tt.in, c.RetryWaitTime, c.RetryMaxWaitTime, tt.min, tt.max)
 		}
 	}
-	if d := newPolicy(Retry{}, nil).backoff(3); d != 0 {
-		t.Errorf("zero waits: backoff = %v", d)
+
+	// resty's backoff never waits less than MinWait.
+	const minWait = 30 * time.Millisecond
+	var st stamps
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodGet, testBase+"/x", st.wrap(status(503)))
+	c := newTestClient(t, mt, func(o *Options) { o.Retry.MinWait, o.Retry.MaxWait = minWait, time.Hour })
+	if _, err := c.R().SetContext(testCtx(t)).Get("/x"); err != nil {
+		t.Fatal(err)
 	}
-	if d := newPolicy(Retry{MinWait: time.Second}, nil).backoff(5); d != time.Second {
-		t.Errorf("MaxWait below MinWait: backoff = %v, want MinWait", d)
+	g := st.gaps()
+	if len(g) != 2 {
+		t.Fatalf("gaps = %v, want 2 (3 attempts)", g)
 	}
-	if d := newPolicy(Retry{MinWait: time.Hour, MaxWait: 1 << 62}, nil).backoff(100); d <= 0 || d > 1<<62 {
-		t.Errorf("overflow: backoff = %v", d)
+	for i, d := range g {
+		if d < minWait {
+			t.Errorf("wait before retry %d = %v, want at least MinWait %v", i+1, d, minWait)
+		}
+	}
+}
+
+func TestWithoutRetryIsAttemptedOnce(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		method string
+		writes bool
+		mark   func(context.Context) context.Context
+		calls  int
+	}{
+		{"get unmarked", http.MethodGet, false, func(c context.Context) context.Context { return c }, 3},
+		{"get marked", http.MethodGet, false, callctx.WithoutRetry, 1},
+		{"idempotent post marked", http.MethodPost, false, func(c context.Context) context.Context { return callctx.WithoutRetry(Idempotent(c)) }, 1},
+		{"marked then idempotent", http.MethodPost, false, func(c context.Context) context.Context { return Idempotent(callctx.WithoutRetry(c)) }, 1},
+		{"retry writes marked", http.MethodPost, true, callctx.WithoutRetry, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mt := httpmock.NewMockTransport()
+			mt.RegisterResponder(tt.method, testBase+"/x", status(503))
+			c := newTestClient(t, mt, func(o *Options) { o.Retry.RetryWrites = tt.writes })
+			resp, err := c.R().SetContext(tt.mark(testCtx(t))).Execute(tt.method, "/x")
+			if err != nil || resp.StatusCode() != 503 {
+				t.Fatalf("got %v, %v; want the 503", resp.StatusCode(), err)
+			}
+			if n := mt.GetTotalCallCount(); n != tt.calls {
+				t.Errorf("calls = %d, want %d", n, tt.calls)
+			}
+		})
+	}
+
+	// A transport error is not retried either.
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodGet, testBase+"/x", httpmock.NewErrorResponder(errors.New("reset")))
+	c := newTestClient(t, mt, nil)
+	if _, err := c.R().SetContext(callctx.WithoutRetry(testCtx(t))).Get("/x"); err == nil {
+		t.Fatal("want the transport error")
+	}
+	if n := mt.GetTotalCallCount(); n != 1 {
+		t.Errorf("transport error: calls = %d, want 1", n)
 	}
 }

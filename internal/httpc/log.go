@@ -4,107 +4,103 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/go-resty/resty/v2"
 )
 
-// restyLogger routes resty's printf-style messages into slog, redacted.
-// resty formats errors that carry full URLs (and so query signatures) into
-// these messages.
+// restyLogger routes resty's own messages into slog. resty v2.17.2 logs
+// through it in three ways: the debug dump (Debugf), which carries every
+// header and both bodies and is dropped here even though New keeps debug
+// mode off, so that a request that turns it on still leaks nothing;
+// warnings and errors that print an error (each failed attempt, a failed
+// call, an error body it could not unmarshal, a query it could not parse),
+// which carry the request URL and so pass through the same reduction as
+// ErrorText; and fixed warnings (an overwritten hook, Basic auth over http).
 type restyLogger struct{ l *slog.Logger }
 
 func (r restyLogger) Errorf(format string, v ...any) { r.log(slog.LevelError, format, v) }
 func (r restyLogger) Warnf(format string, v ...any)  { r.log(slog.LevelWarn, format, v) }
-func (r restyLogger) Debugf(format string, v ...any) { r.log(slog.LevelDebug, format, v) }
+func (restyLogger) Debugf(string, ...any)            {}
 
 func (r restyLogger) log(level slog.Level, format string, v []any) {
 	ctx := context.Background()
 	if !r.l.Enabled(ctx, level) {
 		return
 	}
-	r.l.LogAttrs(ctx, level, Redact(fmt.Sprintf(format, v...)), slog.String("component", "resty"))
+	// Formatting first and reducing the whole text also catches errors
+	// resty wraps in its own types, which do not unwrap.
+	msg := ProviderText(stripURLs(fmt.Sprintf(format, v...)))
+	r.l.LogAttrs(ctx, level, msg, slog.String("component", "resty"))
 }
 
-// requestIDHeaders are the response headers providers put their request id
-// in, most specific first.
-var requestIDHeaders = []string{"Request-Id", "X-Request-Id", "X-Requestid"}
+// attemptLog writes the per-attempt Debug lines: method, URL path, status,
+// attempt, duration, the provider's request id and, for failures, the
+// reduced error. Nothing else about a request is ever logged.
+type attemptLog struct {
+	l        *slog.Logger
+	idHeader string // response header holding the provider's request id
+}
 
-func requestID(resp *resty.Response) string {
-	if resp == nil || resp.RawResponse == nil {
-		return ""
+// line logs msg for the attempt req made, with resp (nil when nothing was
+// sent) and err (nil on success).
+func (a attemptLog) line(msg string, req *resty.Request, resp *resty.Response, err error) {
+	ctx := req.Context()
+	if !a.l.Enabled(ctx, slog.LevelDebug) {
+		return
 	}
-	h := resp.RawResponse.Header
-	for _, k := range requestIDHeaders {
-		if v := h.Get(k); v != "" {
-			return v
+	attrs := make([]slog.Attr, 0, 7)
+	attrs = append(attrs,
+		slog.String("method", req.Method),
+		slog.String("path", requestPath(req)),
+		slog.Int("attempt", req.Attempt),
+	)
+	if resp != nil && resp.RawResponse != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode()))
+		if a.idHeader != "" {
+			if id := resp.RawResponse.Header.Get(a.idHeader); id != "" {
+				attrs = append(attrs, slog.String("request_id", ProviderText(id)))
+			}
 		}
 	}
-	return ""
+	switch {
+	case resp != nil:
+		attrs = append(attrs, slog.Duration("duration", resp.Time()))
+	case !req.Time.IsZero():
+		attrs = append(attrs, slog.Duration("duration", time.Since(req.Time)))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", ErrorText(err)))
+	}
+	a.l.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
 }
 
-// installLogHooks adds the per-attempt Debug line and the check that turns a
-// response to a caller who has already given up into ctx.Err().
-func installLogHooks(c *resty.Client, log *slog.Logger) {
+// install adds the per-attempt line for every response read, the line for a
+// call that ends in an error, and the check that turns a response to a
+// caller who has already given up into ctx.Err().
+func (a attemptLog) install(c *resty.Client) {
 	c.OnAfterResponse(func(_ *resty.Client, resp *resty.Response) error {
-		req := resp.Request
-		ctx := req.Context()
-		if log.Enabled(ctx, slog.LevelDebug) {
-			attrs := []slog.Attr{
-				slog.String("method", req.Method),
-				slog.String("url", redactRawURL(req)),
-				slog.Int("status", resp.StatusCode()),
-				slog.Int("attempt", req.Attempt),
-				slog.Duration("duration", resp.Time()),
-			}
-			if id := requestID(resp); id != "" {
-				attrs = append(attrs, slog.String("request_id", id))
-			}
-			log.LogAttrs(ctx, slog.LevelDebug, "http response", attrs...)
-		}
+		a.line("http response", resp.Request, resp, nil)
 		// Without this a cancellation that lands between the response and
 		// resty's own context check returns the response with a nil error
 		// (and a retryable status is not retried), which callers cannot
 		// tell from success.
-		return ctx.Err()
+		return resp.Request.Context().Err()
 	})
 	c.OnError(func(req *resty.Request, err error) {
-		ctx := req.Context()
-		if !log.Enabled(ctx, slog.LevelDebug) {
-			return
-		}
-		attrs := []slog.Attr{
-			slog.String("method", req.Method),
-			slog.String("url", redactRawURL(req)),
-			slog.Int("attempt", req.Attempt),
-		}
+		var resp *resty.Response
 		if re, ok := err.(*resty.ResponseError); ok {
-			if resp := re.Response; resp != nil && resp.RawResponse != nil {
-				attrs = append(attrs, slog.Int("status", resp.StatusCode()))
-				if id := requestID(resp); id != "" {
-					attrs = append(attrs, slog.String("request_id", id))
-				}
-			}
-			err = re.Err
+			resp, err = re.Response, re.Err
 		}
-		if !req.Time.IsZero() {
-			attrs = append(attrs, slog.Duration("duration", time.Since(req.Time)))
-		}
-		attrs = append(attrs, slog.String("error", Redact(err.Error())))
-		log.LogAttrs(ctx, slog.LevelDebug, "http request failed", attrs...)
+		a.line("http request failed", req, resp, err)
 	})
 }
 
-// redactRawURL is the redacted URL a request was sent to, or its
-// unresolved URL when it never got that far.
-func redactRawURL(req *resty.Request) string {
+// requestPath is the path a request was sent to, or of its unresolved URL
+// when it never got that far.
+func requestPath(req *resty.Request) string {
 	if req.RawRequest != nil && req.RawRequest.URL != nil {
-		return RedactURL(req.RawRequest.URL)
+		return pathOf(req.RawRequest.URL)
 	}
-	u, err := url.Parse(req.URL)
-	if err != nil {
-		return Redact(req.URL)
-	}
-	return RedactURL(u)
+	return URLPath(req.URL)
 }

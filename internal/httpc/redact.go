@@ -1,301 +1,130 @@
 package httpc
 
 import (
-	"cmp"
-	"net/http"
 	"net/url"
-	"regexp"
-	"slices"
+	"strconv"
 	"strings"
 )
 
-// Redacted replaces every secret that Redact, RedactHeader and RedactURL
-// remove.
-const Redacted = "[REDACTED]"
-
-// secretNames are parameter, JSON field and XML element names whose values
-// are secrets (signatures, keys, tokens) or personal data. Matching is
-// case-insensitive and on the whole name.
-var secretNames = []string{
-	"sign", "signature", "paysign", "pay_sign", "sign_str",
-	"key", "appkey", "app_key", "apikey", "api_key", "apiv3", "apiv3key", "apiv3_key", "api_v3_key",
-	"mchkey", "mch_key", "merchant_key", "private_key", "privatekey", "secret_key", "sm2_private_key",
-	"secret", "appsecret", "app_secret", "client_secret",
-	"password", "passwd", "access_token", "token",
-	"payer_phone",
-}
-
-// secretHeaders are header names whose whole value is a secret.
-var secretHeaders = []string{
-	"authorization", "proxy-authorization", "cookie", "set-cookie",
-	"wechatpay-signature", "x-api-key", "x-auth-token", "x-access-token",
-}
-
-var secretNameSet = func() map[string]bool {
-	m := make(map[string]bool, len(secretNames))
-	for _, n := range secretNames {
-		m[n] = true
+// URLPath is the path of a URL as a log line or an error may show it: no
+// scheme, host or user info, no query, no fragment. Allinpay and PAYJS sign in
+// the query and user info holds passwords, so only the path is ever logged.
+// A string that does not parse as a URL is cut at its first '?' or '#' and
+// after its "scheme://host"; an empty path on a host is "/".
+func URLPath(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return pathOf(u)
 	}
-	return m
-}()
-
-// The value of a name=value, name: value or "name":"value" pair: a
-// backslash-escaped quoted string (JSON inside a Go-quoted or JSON string),
-// a JSON or shell double-quoted string, a single-quoted string, or a bare
-// token. An unterminated quote runs to the end of the line, so a truncated
-// line cannot leak the tail of a secret.
-const valuePattern = `(\\+"(?:[^"\\]|\\+[^"\\])*(?:\\+")?|"(?:[^"\\]|\\.)*"?|'[^']*'?|[^&\s"',;}\]<>()\\]*)`
-
-var (
-	names   = strings.Join(secretNames, "|")
-	headers = strings.Join(secretHeaders, "|")
-
-	// toEOL is a value that runs to the end of the line, or to the bracket
-	// closing a printed http.Header value.
-	toEOL = regexp.MustCompile(`^[^\r\n\]]*`)
-	// anyValue is valuePattern, anchored.
-	anyValue = regexp.MustCompile(`^` + valuePattern)
-)
-
-// maxValueScan bounds the text examined for one secret's value. Longer
-// values are redacted to the end of the line given to Redact.
-const maxValueScan = 2048
-
-// A rule finds the heads of secrets (a parameter name and its separator, a
-// header name, an auth scheme) and the extent of the secret that follows
-// each head. Heads are found on the original text by every rule, and the
-// secrets of all rules are merged before anything is replaced, so that no
-// rule can hide a secret from another by consuming its name: in
-// `key: "sign":"s"` both `"sign"` (the value of key) and `"s"` go.
-type rule struct {
-	head  *regexp.Regexp
-	value *regexp.Regexp // anchored; nil: the head itself is the secret
-}
-
-var rules = []rule{
-	// -----BEGIN RSA PRIVATE KEY----- ... (also unterminated).
-	{head: regexp.MustCompile(`(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`)},
-	// "Authorization": "..." and "Authorization": ["..."] in JSON.
-	{regexp.MustCompile(`(?i)\\*"(?:` + headers + `)\\*"\s*:\s*\[?\s*`), anyValue},
-	// Authorization: ... in a header dump (to the end of the line) and
-	// Authorization:[...] in a printed http.Header (to the bracket).
-	{regexp.MustCompile(`(?i)\b(?:` + headers + `)[ \t]*[:=][ \t]*\[?`), toEOL},
-	// WECHATPAY2-SHA256-RSA2048 mchid="...",...,signature="..." anywhere.
-	{regexp.MustCompile(`(?i)\bWECHATPAY2-[A-Z0-9-]+[ \t]+`), toEOL},
-	// Bearer/Basic/Digest credentials anywhere.
-	{regexp.MustCompile(`(?i)\b(?:bearer|basic|digest)[ \t]+`), regexp.MustCompile(`^[A-Za-z0-9._~+/=-]+`)},
-	// <sign>...</sign>, with or without CDATA.
-	{regexp.MustCompile(`(?i)<(?:` + names + `)>`), regexp.MustCompile(`^(?s:<!\[CDATA\[(?:.*?\]\]>|.*)|[^<]*)`)},
-	// sign=..., "sign":"...", sign: ..., key:[...] in query strings, form
-	// bodies, JSON, Go-printed maps and structs, and free text.
-	{regexp.MustCompile(`(?i)\b(?:` + names + `)\\*["']?\s*[:=]\s*\[?`), anyValue},
-}
-
-// Redact removes secrets from a free-text line (a log message, an error
-// string, a header or request dump): Authorization values (WECHATPAY2-...,
-// Bearer, Basic, Digest), Cookie and Wechatpay-Signature headers, and the
-// values of parameters such as sign, signature, key, appkey, apiv3 keys,
-// secrets and tokens in query strings, form bodies, JSON (also escaped
-// inside a string), XML and Go-printed maps and structs, plus PEM private
-// keys. Each secret becomes [Redacted]; the text around it is kept.
-//
-// Redact over-redacts rather than miss: "key: not found" loses "not".
-func Redact(s string) string {
-	// Every rule's head needs one of these; most query values and short
-	// messages have none and skip the regular expressions.
-	if !strings.ContainsAny(s, "=:<- \t") {
-		return s
+	p := raw
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
 	}
-	var spans [][2]int
-	tail := len(s) // everything from tail on is already a secret
-	for _, r := range rules {
-		for _, m := range r.head.FindAllStringIndex(s, -1) {
-			if r.value == nil {
-				if m[0] >= tail {
-					break
-				}
-				if m[1] == len(s) {
-					tail = m[0]
-				}
-				spans = append(spans, [2]int{m[0], m[1]})
-				continue
-			}
-			if m[1] >= tail {
-				break
-			}
-			// Scanning a bounded window keeps Redact linear on text full
-			// of names; a value that fills the window is taken to run to
-			// the end.
-			w := s[m[1]:min(len(s), m[1]+maxValueScan)]
-			v := r.value.FindStringIndex(w)
-			if v == nil || v[1] == 0 {
-				continue
-			}
-			end := m[1] + v[1]
-			if v[1] == maxValueScan {
-				end = len(s)
-			}
-			if end == len(s) {
-				tail = min(tail, m[1])
-			}
-			spans = append(spans, [2]int{m[1], end})
+	if i := strings.Index(p, "://"); i >= 0 {
+		p = p[i+3:]
+		if j := strings.IndexByte(p, '/'); j >= 0 {
+			p = p[j:]
+		} else {
+			p = "/"
 		}
 	}
-	if len(spans) == 0 {
-		return s
-	}
-	slices.SortFunc(spans, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
-	var b strings.Builder
-	b.Grow(len(s))
-	last := 0
-	for i := 0; i < len(spans); {
-		start, end := spans[i][0], spans[i][1]
-		for i++; i < len(spans) && spans[i][0] <= end; i++ {
-			end = max(end, spans[i][1])
-		}
-		if start < last {
-			start = last
-		}
-		v := s[start:end]
-		if quotePrefix(v) == v || strings.Trim(v, "[]\\\"' ") == "REDACTED" {
-			continue // only a quote, or redacted already
-		}
-		b.WriteString(s[last:start])
-		b.WriteString(mask(v))
-		last = end
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	// Unparsable: it may hold control characters.
+	return ProviderText(p)
 }
 
-// mask returns Redacted in the quoting of v, so that redacted JSON stays
-// JSON. A value that is only its opening quote is left alone.
-func mask(v string) string {
-	open := quotePrefix(v)
-	if open == "" {
-		return Redacted
+// pathOf is the escaped path of u; escaping keeps it on one line.
+func pathOf(u *url.URL) string {
+	if p := u.EscapedPath(); p != "" || u.Host == "" {
+		return p
 	}
-	if len(v) == len(open) {
-		return v
-	}
-	closing := ""
-	if len(v) >= 2*len(open) && strings.HasSuffix(v, open) {
-		closing = open
-	}
-	return open + Redacted + closing
+	return "/"
 }
 
-// quotePrefix is the opening quote of v including any escaping backslashes.
-func quotePrefix(v string) string {
-	i := 0
-	for i < len(v) && v[i] == '\\' {
-		i++
-	}
-	if i < len(v) && (v[i] == '"' || v[i] == '\'' && i == 0) {
-		return v[:i+1]
-	}
-	return ""
-}
-
-// IsSecretHeader reports whether the named header carries a credential or
-// signature, and so is dropped by RedactHeader.
-func IsSecretHeader(name string) bool {
-	n := strings.ToLower(name)
-	for _, h := range secretHeaders {
-		if n == h {
-			return true
-		}
-	}
-	for _, part := range []string{"signature", "secret", "token", "password", "api-key", "apikey", "authorization", "cookie"} {
-		if strings.Contains(n, part) {
-			return true
-		}
-	}
-	return false
-}
-
-// RedactHeader returns a copy of h in which the values of credential and
-// signature headers (Authorization, Cookie, Wechatpay-Signature, anything
-// named like a token or secret) are [Redacted] and every other value has
-// passed through [Redact]. h is not modified; nil gives nil.
-func RedactHeader(h http.Header) http.Header {
-	if h == nil {
-		return nil
-	}
-	out := make(http.Header, len(h))
-	for k, vs := range h {
-		c := make([]string, len(vs))
-		secret := IsSecretHeader(k)
-		for i, v := range vs {
-			if secret {
-				c[i] = Redacted
-			} else {
-				c[i] = Redact(v)
-			}
-		}
-		out[k] = c
-	}
-	return out
-}
-
-// RedactURL returns u as a string with the values of secret query
-// parameters (sign, signature, key, appkey, token, ...) and any password in
-// the user info replaced by [Redacted]. Other parameters keep their order
-// and encoding, except that secrets embedded in their values (a notify URL
-// carrying its own key) are redacted too. nil gives "".
-func RedactURL(u *url.URL) string {
-	if u == nil {
+// ErrorText is err's message fit for a log line: every URL in it reduced to
+// [URLPath], on one line of at most MaxProviderText runes. net/http and resty
+// put the whole request URL, query signature and all, into their errors
+// (*url.Error); ErrorText replaces each one it can reach with errors.Unwrap
+// exactly, and then any quoted URL or bare "scheme://" word left in the text,
+// because resty wraps some errors (a URL it cannot parse) in a type that does
+// not unwrap. nil gives "".
+func ErrorText(err error) string {
+	if err == nil {
 		return ""
 	}
-	c := *u
-	if c.User != nil {
-		if _, ok := c.User.Password(); ok {
-			c.User = url.UserPassword(c.User.Username(), "REDACTED")
+	s := err.Error()
+	walkErrors(err, 0, func(e error) {
+		if ue, ok := e.(*url.Error); ok && ue.URL != "" {
+			p := URLPath(ue.URL)
+			s = strings.ReplaceAll(s, strconv.Quote(ue.URL), strconv.Quote(p))
+			s = strings.ReplaceAll(s, ue.URL, p)
 		}
-	}
-	if c.RawQuery != "" {
-		c.RawQuery = redactQuery(c.RawQuery)
-	}
-	return c.String()
+	})
+	return ProviderText(stripURLs(s))
 }
 
-// redactQuery redacts a raw query string in place of its parameters,
-// without re-encoding or reordering the ones it keeps.
-func redactQuery(q string) string {
+// walkErrors calls f on err and everything it wraps, depth-first, to a
+// bounded depth so that a cyclic chain cannot hang a log call.
+func walkErrors(err error, depth int, f func(error)) {
+	if err == nil || depth > 32 {
+		return
+	}
+	f(err)
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		walkErrors(u.Unwrap(), depth+1, f)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			walkErrors(e, depth+1, f)
+		}
+	}
+}
+
+// stripURLs reduces to [URLPath] each Go-quoted string (net/url prints URLs
+// with %q) that looks like a URL (holds "://", '?' or '#', or starts with
+// '/'), and each bare word holding "://". Other text is kept as it is.
+func stripURLs(s string) string {
+	if !strings.ContainsAny(s, `"?#`) && !strings.Contains(s, "://") {
+		return s
+	}
 	var b strings.Builder
-	b.Grow(len(q))
-	for i, part := range strings.Split(q, "&") {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		name, value, hasValue := strings.Cut(part, "=")
-		uname, err := url.QueryUnescape(name)
-		if err != nil {
-			uname = name
-		}
-		switch {
-		case !hasValue:
-			b.WriteString(Redact(part))
-		case secretNameSet[strings.ToLower(uname)]:
-			b.WriteString(name)
-			b.WriteByte('=')
-			if value != "" {
-				b.WriteString(Redacted)
-			}
-		default:
-			b.WriteString(name)
-			b.WriteByte('=')
-			uv, err := url.QueryUnescape(value)
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == '"':
+			q, err := strconv.QuotedPrefix(s[i:])
 			if err != nil {
-				b.WriteString(Redact(value))
-				continue
+				// Unterminated or malformed: the rest of the text is the
+				// quoted value.
+				if rest := s[i+1:]; looksLikeURL(rest) {
+					b.WriteString(`"` + URLPath(rest))
+				} else {
+					b.WriteString(s[i:])
+				}
+				return b.String()
 			}
-			if r := Redact(uv); r != uv {
-				b.WriteString(strings.ReplaceAll(url.QueryEscape(r), url.QueryEscape(Redacted), Redacted))
-			} else {
-				b.WriteString(value)
+			i += len(q)
+			if v, err := strconv.Unquote(q); err == nil && looksLikeURL(v) {
+				q = strconv.Quote(URLPath(v))
 			}
+			b.WriteString(q)
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			b.WriteByte(c)
+			i++
+		default:
+			j := i
+			for j < len(s) && !strings.ContainsRune(" \t\n\r\"", rune(s[j])) {
+				j++
+			}
+			w := s[i:j]
+			if strings.Contains(w, "://") {
+				w = URLPath(w)
+			}
+			b.WriteString(w)
+			i = j
 		}
 	}
 	return b.String()
+}
+
+func looksLikeURL(v string) bool {
+	return strings.HasPrefix(v, "/") || strings.ContainsAny(v, "?#") || strings.Contains(v, "://")
 }

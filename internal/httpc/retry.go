@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -13,14 +11,21 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/tousu-go/tousu/internal/callctx"
 )
 
 type idempotentKey struct{}
 
 // Idempotent marks requests made with the returned context as safe to retry
 // even when their method is not: read-only POSTs (Allinpay queries) or
-// writes carrying an idempotency key.
+// writes carrying an idempotency key. A context marked with
+// callctx.WithoutRetry is still never retried. A nil ctx is returned as nil,
+// for the call it is passed to to report through callctx.CheckContext.
 func Idempotent(ctx context.Context) context.Context {
+	if ctx == nil {
+		return nil
+	}
 	return context.WithValue(ctx, idempotentKey{}, true)
 }
 
@@ -41,13 +46,18 @@ func IsIdempotent(method string, ctx context.Context) bool {
 }
 
 // policy is a Retry with its defaults resolved, installed on a resty client
-// as its single retry condition and its RetryAfter function.
+// as its single retry condition and its RetryAfter function. The waits
+// between attempts are resty's own capped exponential backoff with jitter;
+// the policy only decides whether to retry and stretches a wait to a
+// Retry-After resty would cut short.
 type policy struct {
 	Retry
-	log *slog.Logger
+	log attemptLog
+	// sleep waits d or until ctx is done; tests replace it.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
-func newPolicy(r Retry, log *slog.Logger) *policy {
+func newPolicy(r Retry, log attemptLog) *policy {
 	if r.MaxRetries < 0 {
 		r.MaxRetries = 0
 	}
@@ -60,17 +70,17 @@ func newPolicy(r Retry, log *slog.Logger) *policy {
 	if r.MaxRetryAfter == 0 {
 		r.MaxRetryAfter = DefaultMaxRetryAfter
 	}
-	return &policy{Retry: r, log: log}
+	return &policy{Retry: r, log: log, sleep: sleepCtx}
 }
 
 func (p *policy) install(c *resty.Client) {
 	c.SetRetryCount(p.MaxRetries)
-	// resty clamps whatever RetryAfter returns into [RetryWaitTime,
-	// RetryMaxWaitTime] and uses that same pair for its own backoff. Its
-	// minimum is zeroed and its maximum raised above anything wait can
-	// return, so the durations computed here are used as they are.
-	c.SetRetryWaitTime(0)
-	c.SetRetryMaxWaitTime(max(p.MaxWait, p.MaxRetryAfter, time.Nanosecond))
+	// resty waits min(MaxWait, MinWait<<n)/2 plus jitter up to the same
+	// again, and never less than MinWait, before retry n+1 (n from 0). It
+	// also clamps whatever the RetryAfter function returns into
+	// [MinWait, MaxWait], and a 0 from it means "use the backoff".
+	c.SetRetryWaitTime(p.MinWait)
+	c.SetRetryMaxWaitTime(p.MaxWait)
 	c.SetRetryAfter(p.wait)
 	// In resty v2 the conditions overwrite its default "retry on any
 	// error" decision, so this one condition is the whole policy.
@@ -90,7 +100,7 @@ func (p *policy) shouldRetry(resp *resty.Response, err error) bool {
 	}
 	req := resp.Request
 	ctx := req.Context()
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || callctx.RetryDisabled(ctx) {
 		return false
 	}
 	if !p.RetryWrites && !IsIdempotent(req.Method, ctx) {
@@ -130,39 +140,33 @@ func transientBodyError(err error) bool {
 	return errors.As(err, &ne)
 }
 
-// wait is resty's RetryAfter function. A zero result makes resty use its own
-// backoff, which with a zero minimum is a nanosecond.
+// wait is resty's RetryAfter function, called only when a retry follows.
+// Without a usable Retry-After (or with 0) it returns 0, so resty uses its
+// backoff; a Retry-After within MaxWait is returned as it is (resty raises
+// it to MinWait). resty would cut a longer one (shouldRetry has already
+// refused anything above MaxRetryAfter) to MaxWait, the cap it shares with
+// its backoff, so the excess is waited out here first.
 func (p *policy) wait(_ *resty.Client, resp *resty.Response) (time.Duration, error) {
-	if d, ok := retryAfter(resp); ok {
-		// shouldRetry has already refused anything above MaxRetryAfter.
+	d, ok := retryAfter(resp)
+	if !ok || d <= p.MaxWait {
 		return d, nil
 	}
-	attempt := 1
-	if resp != nil && resp.Request != nil && resp.Request.Attempt > 0 {
-		attempt = resp.Request.Attempt
+	if err := p.sleep(resp.Request.Context(), d-p.MaxWait); err != nil {
+		return 0, err
 	}
-	return p.backoff(attempt), nil
+	return p.MaxWait, nil
 }
 
-// backoff is the wait after the given attempt (1 = after the first): the
-// minimum doubled per attempt up to the maximum, then jittered down to no
-// less than half of it and no less than the minimum.
-func (p *policy) backoff(attempt int) time.Duration {
-	if p.MaxWait <= 0 {
-		return 0
+// sleepCtx waits d, or returns ctx.Err() as soon as ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	d := p.MinWait
-	for i := 1; i < attempt && d < p.MaxWait; i++ {
-		d *= 2
-	}
-	if d > p.MaxWait || d <= 0 {
-		d = p.MaxWait
-	}
-	half := d / 2
-	if half > 0 {
-		d = half + rand.N(half+1)
-	}
-	return max(d, p.MinWait)
 }
 
 // retryAfter returns the wait a 429 or 503 asks for. ok is false when the
@@ -200,30 +204,12 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return max(t.Sub(now), 0), true
 }
 
-// onRetry logs the reason for a retry. resty calls retry hooks after the
-// last attempt too, when no retry follows; those calls are skipped.
+// onRetry logs the attempt that is about to be retried. resty calls retry
+// hooks after the last attempt too, when no retry follows; those calls are
+// skipped.
 func (p *policy) onRetry(resp *resty.Response, err error) {
-	if resp == nil || resp.Request == nil {
+	if resp == nil || resp.Request == nil || resp.Request.Attempt > p.MaxRetries {
 		return
 	}
-	req := resp.Request
-	if req.Attempt > p.MaxRetries {
-		return
-	}
-	ctx := req.Context()
-	if !p.log.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("method", req.Method),
-		slog.String("url", redactRawURL(req)),
-		slog.Int("attempt", req.Attempt),
-	}
-	if resp.RawResponse != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode()))
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", Redact(err.Error())))
-	}
-	p.log.LogAttrs(ctx, slog.LevelDebug, "http retry", attrs...)
+	p.log.line("http retry", resp.Request, resp, err)
 }

@@ -1,0 +1,46 @@
+package callctx
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrNilContext is matched (errors.Is) by the error [CheckContext] returns for
+// a nil context, so that callers can tell a programming error from a failed
+// request whatever a provider wraps it in.
+var ErrNilContext = errors.New("tousu: nil context")
+
+// CheckContext returns nil for a usable ctx and [ErrNilContext] for a nil
+// one. Entry points call it first, so a nil context fails the same way in
+// every package instead of panicking wherever it is first used.
+func CheckContext(ctx context.Context) error {
+	if ctx == nil {
+		return ErrNilContext
+	}
+	return nil
+}
+
+type noRetryKey struct{}
+
+// WithoutRetry marks requests made with the returned context to be attempted
+// exactly once, idempotent or not, whatever the client's retry policy: for a
+// caller working under a deadline of its own (the callback handler's
+// enrichment), a retry costs time it does not have. A nil ctx is returned as
+// nil, so that the call it is passed to reports it through [CheckContext]
+// rather than this function panicking.
+func WithoutRetry(ctx context.Context) context.Context {
+	if ctx == nil {
+		return nil
+	}
+	return context.WithValue(ctx, noRetryKey{}, true)
+}
+
+// RetryDisabled reports whether ctx, or a context it was derived from, was
+// marked with [WithoutRetry]. A nil ctx is not marked.
+func RetryDisabled(ctx context.Context) bool {
+	if ctx == nil {
+		return false
+	}
+	marked, _ := ctx.Value(noRetryKey{}).(bool)
+	return marked
+}
