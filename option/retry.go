@@ -21,9 +21,11 @@ type Retry struct {
 	// wait (tests); a MaxWait below MinWait is MinWait.
 	MinWait, MaxWait time.Duration
 	// MaxRetryAfter is the longest Retry-After (seconds or HTTP-date, on 429
-	// and 503) that is honoured; a response asking for a longer wait is not
-	// retried but returned. 0 means DefaultMaxRetryAfter; negative means any
-	// positive Retry-After ends retrying.
+	// and 503) that is honoured: the retry waits it out in full, or MinWait if
+	// that is longer; 0 or a past date means the backoff. A response asking
+	// for a longer wait is not retried but returned. 0 means
+	// DefaultMaxRetryAfter; negative means any positive Retry-After ends
+	// retrying.
 	MaxRetryAfter time.Duration
 	// RetryWrites also retries requests that are not idempotent (POST, PUT,
 	// PATCH, DELETE). A write that the provider applied before the

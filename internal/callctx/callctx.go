@@ -1,24 +1,6 @@
 package callctx
 
-import (
-	"context"
-	"errors"
-)
-
-// ErrNilContext is matched (errors.Is) by the error [CheckContext] returns for
-// a nil context, so that callers can tell a programming error from a failed
-// request whatever a provider wraps it in.
-var ErrNilContext = errors.New("tousu: nil context")
-
-// CheckContext returns nil for a usable ctx and [ErrNilContext] for a nil
-// one. Entry points call it first, so a nil context fails the same way in
-// every package instead of panicking wherever it is first used.
-func CheckContext(ctx context.Context) error {
-	if ctx == nil {
-		return ErrNilContext
-	}
-	return nil
-}
+import "context"
 
 type noRetryKey struct{}
 
@@ -26,7 +8,7 @@ type noRetryKey struct{}
 // exactly once, idempotent or not, whatever the client's retry policy: for a
 // caller working under a deadline of its own (the callback handler's
 // enrichment), a retry costs time it does not have. A nil ctx is returned as
-// nil, so that the call it is passed to reports it through [CheckContext]
+// nil, so that the call it is passed to reports it (complaint.CheckContext)
 // rather than this function panicking.
 func WithoutRetry(ctx context.Context) context.Context {
 	if ctx == nil {

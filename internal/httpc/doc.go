@@ -4,13 +4,13 @@
 //
 // Retry policy. Only idempotent requests are retried: GET, HEAD, OPTIONS and
 // TRACE, a request whose context was marked with [Idempotent], or any request
-// when [Retry.RetryWrites] is set; a request whose context was marked with
+// when [option.Retry.RetryWrites] is set; a request whose context was marked with
 // callctx.WithoutRetry is attempted once, whatever the policy. Such a request
 // is retried after a transport error (unless the caller's context is done), a
 // 429 or a 5xx, never after another 4xx. The waits between attempts are
-// resty's exponential backoff with jitter between [Retry.MinWait] and
-// [Retry.MaxWait]. A Retry-After on 429 or 503 is waited out in full up to
-// [Retry.MaxRetryAfter], even beyond MaxWait; a longer one ends retrying and
+// resty's exponential backoff with jitter between [option.Retry.MinWait] and
+// [option.Retry.MaxWait]. A Retry-After on 429 or 503 is waited out in full up to
+// [option.Retry.MaxRetryAfter], even beyond MaxWait; a longer one ends retrying and
 // the response is returned as is, so the provider can map it to its
 // rate-limit error. Waits between attempts end as soon as the request's
 // context is done.

@@ -7,17 +7,17 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/tousu-go/tousu/option"
 )
 
-// Defaults used when the corresponding [Options] or [Retry] field is zero.
+// Defaults used when the corresponding [Options] field is zero.
 const (
 	// DefaultTimeout bounds one attempt: connecting, sending, and reading
 	// the whole response body.
 	DefaultTimeout = 30 * time.Second
 	// DefaultMaxResponseBytes bounds a response body after decompression.
 	DefaultMaxResponseBytes int64 = 16 << 20
-	// DefaultMaxRetryAfter is the longest Retry-After that is waited out.
-	DefaultMaxRetryAfter = 60 * time.Second
 	// DefaultUserAgent is sent when Options.UserAgent is empty.
 	DefaultUserAgent = "tousu-go (+https://github.com/tousu-go/tousu)"
 )
@@ -27,12 +27,12 @@ const (
 // that providers can test for it without importing resty.
 var ErrResponseTooLarge = resty.ErrResponseBodyTooLarge
 
-// Options configure a provider's HTTP client. Providers embed it in their
-// config and fill it from their functional options (WithBaseURL,
-// WithHTTPClient, WithTransport, WithTimeout, WithRetry, WithLogger).
+// Options configure a provider's HTTP client. Providers build them from the
+// shared client options with [FromSettings] and add what is theirs (the base
+// URL of their environment, the request id header).
 //
 // The zero value is usable but does not retry; start from [DefaultOptions]
-// to get the house defaults.
+// or [FromSettings] to get the house defaults.
 type Options struct {
 	// BaseURL is prefixed to relative request URLs.
 	BaseURL string
@@ -51,7 +51,7 @@ type Options struct {
 	// its timeout.
 	Timeout time.Duration
 	// Retry is the retry policy.
-	Retry Retry
+	Retry option.Retry
 	// Logger receives one Debug line per attempt (method, URL path,
 	// status, attempt, duration, request id), resty's own warnings and
 	// errors, reduced like ErrorText, and nothing else: no query, header or
@@ -72,49 +72,36 @@ type Options struct {
 	MaxResponseBytes int64
 }
 
-// Retry is the retry policy of a client. The zero value never retries.
-type Retry struct {
-	// MaxRetries is the number of retries after the first attempt; 0 means
-	// none.
-	MaxRetries int
-	// MinWait and MaxWait bound the exponential backoff with jitter between
-	// attempts, which is resty's: retry n+1 (n from 0) waits between half
-	// and all of min(MaxWait, MinWait<<n), never less than MinWait, so the
-	// first retry waits MinWait. MinWait 0 means no wait (tests set both to
-	// 0); a MaxWait below MinWait is MinWait.
-	MinWait, MaxWait time.Duration
-	// MaxRetryAfter is the longest Retry-After (seconds or HTTP-date, on
-	// 429 and 503) that is honoured: the retry waits it out in full, or
-	// MinWait if that is longer; 0 or a past date means the backoff. A
-	// response asking for a longer wait is not retried but returned. 0
-	// means DefaultMaxRetryAfter; negative means any positive Retry-After
-	// ends retrying.
-	MaxRetryAfter time.Duration
-	// RetryWrites also retries non-idempotent requests (POST, PUT, PATCH,
-	// DELETE). Prefer marking single requests with Idempotent.
-	RetryWrites bool
-}
-
-// DefaultRetry returns the house retry policy: 2 retries, backoff from 200ms
-// up to 3s, Retry-After honoured up to DefaultMaxRetryAfter, reads only.
-func DefaultRetry() Retry {
-	return Retry{
-		MaxRetries:    2,
-		MinWait:       200 * time.Millisecond,
-		MaxWait:       3 * time.Second,
-		MaxRetryAfter: DefaultMaxRetryAfter,
-	}
-}
-
 // DefaultOptions returns the options a provider starts from before applying
 // the caller's functional options. Timeout is left unset (see
 // [Options.Timeout]); New resolves it.
 func DefaultOptions() Options {
 	return Options{
-		Retry:            DefaultRetry(),
+		Retry:            option.DefaultRetry(),
 		UserAgent:        DefaultUserAgent,
 		MaxResponseBytes: DefaultMaxResponseBytes,
 	}
+}
+
+// FromSettings returns DefaultOptions with what the caller set through the
+// shared options (package option) laid over it. BaseURL is the caller's
+// override, empty when none was given: the provider fills in its
+// environment's.
+func FromSettings(s *option.Settings) Options {
+	o := DefaultOptions()
+	o.BaseURL = s.BaseURL
+	o.HTTPClient = s.HTTPClient
+	o.Transport = s.Transport
+	o.Timeout = s.Timeout
+	o.Retry = s.RetryOrDefault()
+	o.Logger = s.Logger
+	if s.UserAgent != "" {
+		o.UserAgent = s.UserAgent
+	}
+	if s.MaxResponseBytes != 0 {
+		o.MaxResponseBytes = s.MaxResponseBytes
+	}
+	return o
 }
 
 // New builds a resty client from o. It does no I/O. The client is safe for

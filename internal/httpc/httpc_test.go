@@ -1,6 +1,8 @@
 package httpc
 
 import (
+	"github.com/tousu-go/tousu/option"
+
 	"bytes"
 	"context"
 	"errors"
@@ -101,7 +103,7 @@ func TestGetRetriesExhaustedReturnsLastResponse(t *testing.T) {
 func TestZeroRetryDoesNotRetry(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder(http.MethodGet, testBase+"/x", status(500))
-	c := newTestClient(t, mt, func(o *Options) { o.Retry = Retry{} })
+	c := newTestClient(t, mt, func(o *Options) { o.Retry = option.Retry{} })
 
 	resp, err := c.R().Get("/x")
 	if err != nil || resp.StatusCode() != 500 {
@@ -230,7 +232,7 @@ func TestRetryAfterLongerThanMaxIsNotRetried(t *testing.T) {
 		writes bool
 	}{
 		{"429 seconds", 429, "120", time.Minute, false},
-		{"503 seconds", 503, "61", 0, false}, // 0 = DefaultMaxRetryAfter (60s)
+		{"503 seconds", 503, "61", 0, false}, // 0 = option.DefaultMaxRetryAfter (60s)
 		{"503 date", 503, time.Now().Add(time.Hour).UTC().Format(http.TimeFormat), time.Minute, false},
 		{"negative max refuses any wait", 429, "1", -1, false},
 	}
@@ -305,7 +307,7 @@ func TestRetryAfterIsRestysWait(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newPolicy(Retry{MaxRetries: 1, MaxWait: tt.maxWait, MaxRetryAfter: time.Minute}, attemptLog{})
+			p := newPolicy(option.Retry{MaxRetries: 1, MaxWait: tt.maxWait, MaxRetryAfter: time.Minute}, attemptLog{})
 			var slept time.Duration
 			p.sleep = func(_ context.Context, d time.Duration) error { slept += d; return tt.sleepErr }
 			got, err := p.wait(c, tt.resp)
@@ -770,13 +772,13 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestBackoffIsRestys(t *testing.T) {
 	for _, tt := range []struct {
-		in       Retry
+		in       option.Retry
 		min, max time.Duration
 	}{
-		{Retry{MinWait: 200 * time.Millisecond, MaxWait: 3 * time.Second}, 200 * time.Millisecond, 3 * time.Second},
-		{Retry{}, 0, 0},
-		{Retry{MinWait: time.Second}, time.Second, time.Second}, // MaxWait below MinWait
-		{Retry{MinWait: -time.Second, MaxWait: -time.Second}, 0, 0},
+		{option.Retry{MinWait: 200 * time.Millisecond, MaxWait: 3 * time.Second}, 200 * time.Millisecond, 3 * time.Second},
+		{option.Retry{}, 0, 0},
+		{option.Retry{MinWait: time.Second}, time.Second, time.Second}, // MaxWait below MinWait
+		{option.Retry{MinWait: -time.Second, MaxWait: -time.Second}, 0, 0},
 	} {
 		c := resty.New()
 		newPolicy(tt.in, attemptLog{}).install(c)
@@ -843,5 +845,27 @@ func TestWithoutRetryIsAttemptedOnce(t *testing.T) {
 	}
 	if n := mt.GetTotalCallCount(); n != 1 {
 		t.Errorf("transport error: calls = %d, want 1", n)
+	}
+}
+
+func TestFromSettings(t *testing.T) {
+	hc := &http.Client{Timeout: 7 * time.Second}
+	log := slog.New(slog.DiscardHandler)
+	var ext struct{}
+	s, err := option.Apply("test", &ext, option.WithBaseURL("https://example.com/"), option.WithHTTPClient(hc),
+		option.WithRetry(option.Retry{MaxRetries: 5}), option.WithLogger(log), option.WithUserAgent("ua/1"),
+		option.WithMaxResponseBytes(-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := FromSettings(s)
+	if o.BaseURL != "https://example.com/" || o.HTTPClient != hc || o.Timeout != 0 || o.Retry.MaxRetries != 5 ||
+		o.Logger != log || o.UserAgent != "ua/1" || o.MaxResponseBytes != -1 {
+		t.Fatalf("FromSettings = %+v", o)
+	}
+	s, _ = option.Apply("test", &ext)
+	if o := FromSettings(s); o.Retry != option.DefaultRetry() || o.UserAgent != DefaultUserAgent ||
+		o.MaxResponseBytes != DefaultMaxResponseBytes || o.Timeout != 0 {
+		t.Fatalf("FromSettings of no options = %+v", o)
 	}
 }

@@ -1,6 +1,8 @@
 package httpc
 
 import (
+	"github.com/tousu-go/tousu/option"
+
 	"context"
 	"errors"
 	"io"
@@ -51,13 +53,13 @@ func IsIdempotent(method string, ctx context.Context) bool {
 // the policy only decides whether to retry and stretches a wait to a
 // Retry-After resty would cut short.
 type policy struct {
-	Retry
+	option.Retry
 	log attemptLog
 	// sleep waits d or until ctx is done; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
-func newPolicy(r Retry, log attemptLog) *policy {
+func newPolicy(r option.Retry, log attemptLog) *policy {
 	if r.MaxRetries < 0 {
 		r.MaxRetries = 0
 	}
@@ -68,7 +70,7 @@ func newPolicy(r Retry, log attemptLog) *policy {
 		r.MaxWait = r.MinWait
 	}
 	if r.MaxRetryAfter == 0 {
-		r.MaxRetryAfter = DefaultMaxRetryAfter
+		r.MaxRetryAfter = option.DefaultMaxRetryAfter
 	}
 	return &policy{Retry: r, log: log, sleep: sleepCtx}
 }
