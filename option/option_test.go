@@ -18,7 +18,9 @@ func withKey(k string) option.Option {
 	return option.For("alpha", func(a *alpha) error { a.key = k; return nil })
 }
 
-func withN(n int) option.Option { return option.For("beta", func(b *beta) error { b.n = n; return nil }) }
+func withN(n int) option.Option {
+	return option.For("beta", func(b *beta) error { b.n = n; return nil })
+}
 
 func TestApplySharedAndOwnOptions(t *testing.T) {
 	hc := &http.Client{Timeout: 7 * time.Second}
