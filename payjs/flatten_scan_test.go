@@ -1,6 +1,7 @@
 package payjs
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -248,6 +249,16 @@ func TestFlattenStrings(t *testing.T) {
 	}
 }
 
+// unmarshalFloor is the floor of the comparison: a plain json.Unmarshal of the
+// same body into map[string]any, which neither keeps order nor numbers' text.
+func unmarshalFloor(body []byte) (*message, error) {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, err
+	}
+	return &message{}, nil
+}
+
 // BenchmarkReadMessage compares the scanner with the encoding/json reference
 // on the bodies of the check and complaint answers.
 func BenchmarkReadMessage(b *testing.B) {
@@ -272,7 +283,7 @@ func BenchmarkReadMessage(b *testing.B) {
 		for _, impl := range []struct {
 			name string
 			read func([]byte) (*message, error)
-		}{{"scanner", readMessage}, {"reference", refReadMessage}} {
+		}{{"scanner", readMessage}, {"reference", refReadMessage}, {"tokens", tokenReadMessage}, {"unmarshal-floor", unmarshalFloor}} {
 			b.Run(bb.name+"/"+impl.name, func(b *testing.B) {
 				b.SetBytes(int64(len(bb.body)))
 				b.ReportAllocs()

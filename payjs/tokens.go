@@ -1,0 +1,196 @@
+package payjs
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/tousu-go/tousu/internal/httpc"
+	"github.com/tousu-go/tousu/signing"
+)
+
+// tokenReadMessage decodes one JSON object with encoding/json's token stream,
+// in received order and with numbers as json.Number. Everything about the
+// JSON grammar (escapes, UTF-8, whitespace, trailing data) is encoding/json's;
+// what this adds is PHP's view of the values (see FlattenJSON), duplicate keys
+// rejected, and a nesting bound.
+func tokenReadMessage(body []byte) (*message, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	}
+	r := tokenReader{dec: dec, m: &message{}}
+	if err := r.object(1, "", ""); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: data after the JSON object", ErrMalformed)
+	}
+	return r.m, nil
+}
+
+type tokenReader struct {
+	dec *json.Decoder
+	m   *message
+}
+
+// next reads one token; a syntax error or a truncated body wraps ErrMalformed.
+func (r *tokenReader) next() (json.Token, error) {
+	tok, err := r.dec.Token()
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return tok, nil
+}
+
+// object reads the members of an object whose '{' was read. depth is its
+// nesting level (1 for the message), top the top-level key it belongs to and
+// path its name below that key.
+func (r *tokenReader) object(depth int, top, path string) error {
+	if depth > maxDepth {
+		return fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
+	}
+	// Duplicates are found in a slice while objects are small and in a map
+	// beyond that, so hostile input stays linear.
+	var seen []string
+	var seenSet map[string]struct{}
+	for {
+		tok, err := r.next()
+		if err != nil {
+			return err
+		}
+		key, ok := tok.(string)
+		if !ok { // the closing '}': the decoder allows nothing else here
+			return nil
+		}
+		dup := false
+		if seenSet != nil {
+			_, dup = seenSet[key]
+			seenSet[key] = struct{}{}
+		} else {
+			for _, s := range seen {
+				dup = dup || s == key
+			}
+			if seen = append(seen, key); len(seen) > dupCheckLinear {
+				seenSet = make(map[string]struct{}, 4*dupCheckLinear)
+				for _, s := range seen {
+					seenSet[s] = struct{}{}
+				}
+			}
+		}
+		if dup {
+			return fmt.Errorf("%w: duplicate key %q", ErrMalformed, httpc.ProviderText(key))
+		}
+		if depth == 1 {
+			err = r.topValue(key)
+		} else {
+			err = r.nestedValue(depth, top, path+"["+key+"]")
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// array reads the elements of an array whose '[' was read.
+func (r *tokenReader) array(depth int, top, path string) error {
+	if depth > maxDepth {
+		return fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
+	}
+	for i := 0; r.dec.More(); i++ {
+		if err := r.nestedValue(depth, top, path+"["+strconv.Itoa(i)+"]"); err != nil {
+			return err
+		}
+	}
+	_, err := r.next() // the closing ']', or the syntax error in its place
+	return err
+}
+
+// topValue reads one top-level member with array_filter's view of falsy
+// values.
+func (r *tokenReader) topValue(key string) error {
+	tok, err := r.next()
+	if err != nil {
+		return err
+	}
+	m := r.m
+	switch key {
+	case "sign":
+		s, isString := tok.(string)
+		m.sign, m.signIsString = s, isString
+		m.signPresent = tok != nil && tok != false && (!isString || s != "")
+	case "return_code":
+		m.hasReturn = true
+		switch v := tok.(type) {
+		case string:
+			m.returnCode = v
+		case json.Number:
+			m.returnCode = string(v)
+		}
+	}
+	var v string
+	switch t := tok.(type) {
+	case string:
+		v = t
+	case json.Number:
+		text, zero := phpNumber(string(t))
+		if zero {
+			text = "0" // falsy: Rule's filter drops it
+		}
+		v = text
+	case bool:
+		if t {
+			v = "1"
+		} // false is "", which the filter drops
+	case nil:
+		return nil // array_filter drops null
+	case json.Delim:
+		// An empty container adds nothing, which is array_filter's rule too.
+		if t == '{' {
+			return r.object(2, key, "")
+		}
+		return r.array(2, key, "")
+	}
+	m.params = append(m.params, signing.Param{Key: key, Value: v})
+	return nil
+}
+
+// nestedValue reads one value below the top level, named path, as
+// http_build_query writes it. depth is the level of its container.
+func (r *tokenReader) nestedValue(depth int, top, path string) error {
+	tok, err := r.next()
+	if err != nil {
+		return err
+	}
+	var v string
+	switch t := tok.(type) {
+	case string:
+		v = t
+	case json.Number:
+		v, _ = phpNumber(string(t))
+	case bool:
+		v = "0"
+		if t {
+			v = "1"
+		}
+	case nil:
+		return nil // http_build_query skips null
+	case json.Delim:
+		if t == '{' {
+			return r.object(depth+1, top, path)
+		}
+		return r.array(depth+1, top, path)
+	}
+	r.m.params = append(r.m.params, signing.Param{Key: top, Path: path, Value: v})
+	return nil
+}
