@@ -46,7 +46,8 @@ type Notification struct {
 
 // Verify checks a payment notification body (application/x-www-form-urlencoded)
 // and returns it typed. The signature covers every received field, including
-// type and unknown ones, with the PHP rule; a field sent twice is rejected. A
+// type and unknown ones, with the PHP rule, taking the fields in the order of
+// the body as PHP's $_POST does; a field sent twice is rejected. A
 // notification for another mchid matches complaint.ErrUnknownKey. header may be
 // nil; when it names a Content-Type it must be a form.
 //
@@ -63,7 +64,7 @@ func (c *Client) Verify(header http.Header, body []byte) (*Notification, error) 
 	if err != nil {
 		return nil, fmt.Errorf("%w: payjs: %w", complaint.ErrMalformedNotification, err)
 	}
-	params, sig, err := formParams(v)
+	params, sig, err := formParams(v, formOrder(string(body)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", complaint.ErrMalformedNotification, err)
 	}
