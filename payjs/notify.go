@@ -13,6 +13,7 @@ import (
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
+	"github.com/tousu-go/tousu/internal/httpc"
 )
 
 // EventKindPayment is the Event.ProviderKind of a PAYJS payment notification
@@ -118,7 +119,7 @@ func (c *Client) ParseNotification(r *http.Request) (*Notification, error) {
 		return nil, fmt.Errorf("%w: payjs: nil request", complaint.ErrMalformedNotification)
 	}
 	if r.Method != http.MethodPost {
-		return nil, fmt.Errorf("%w: payjs: method %s", complaint.ErrMalformedNotification, r.Method)
+		return nil, fmt.Errorf("%w: payjs: method %s", complaint.ErrMalformedNotification, httpc.ProviderText(r.Method))
 	}
 	body, err := complaint.ReadBody(r, complaint.DefaultMaxBodyBytes)
 	if err != nil {
