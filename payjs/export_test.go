@@ -13,4 +13,4 @@ var (
 
 // PHPQuery is the signer's string before "&key=": what PHP's
 // urldecode(http_build_query(...)) gives after array_filter and ksort.
-func PHPQuery(params []signing.Param) string { return string(appendPHPQuery(nil, params, true)) }
+func PHPQuery(params []signing.Param) string { return string(appendPHPQuery(nil, params, nil, true)) }

@@ -43,6 +43,12 @@ const dupCheckLinear = 16
 //     order; nested "" and zero are kept ("-0.0" is "-0"), nested null and
 //     empty containers produce nothing, true is "1" and false is "0".
 //
+// A non-empty array or object whose members all print nothing
+// ({"a":{"b":null}}) gives no Param, although PHP's ksort still sorts its key
+// with the others. That changes the signed string only when the keys mix
+// numbers and other text in a way PHP compares in a cycle (see phpKeyCompare);
+// Signer.VerifyJSON and the Client read the body themselves and keep it.
+//
 // The JSON grammar is encoding/json's (strings decoded as it decodes them,
 // invalid UTF-8 as U+FFFD). Duplicate keys in any object are rejected:
 // encoding/json keeps the last one while the signature covers both, so
@@ -59,7 +65,13 @@ func FlattenJSON(body []byte) ([]signing.Param, error) {
 
 // message is a JSON object read by readMessage.
 type message struct {
-	params       []signing.Param
+	params []signing.Param
+	// entries are the top-level members array_filter keeps, in received
+	// order, each with its Params. A non-empty array whose members all print
+	// nothing ({"a":{"b":null}}) is an entry without Params: http_build_query
+	// writes nothing for it, but ksort sorts it with the others, which can
+	// change their order when PHP compares keys in a cycle.
+	entries      []phpEntry
 	sign         string
 	signPresent  bool // a top-level "sign" with a non-empty value
 	signIsString bool
@@ -93,7 +105,7 @@ func readMessage(body []byte) (*message, error) {
 		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)
 	}
 	r := reader{dec: dec, m: &message{}}
-	if err := r.object(1, "", ""); err != nil {
+	if _, err := r.object(1, "", ""); err != nil {
 		return nil, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -119,25 +131,25 @@ func (r *reader) next() (json.Token, error) {
 	return tok, nil
 }
 
-// object reads the members of an object whose '{' was read. depth is its
-// nesting level (1 for the message), top the top-level key it belongs to and
-// path its name below that key.
-func (r *reader) object(depth int, top, path string) error {
+// object reads the members of an object whose '{' was read and returns how
+// many it had. depth is its nesting level (1 for the message), top the
+// top-level key it belongs to and path its name below that key.
+func (r *reader) object(depth int, top, path string) (int, error) {
 	if depth > maxDepth {
-		return fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
+		return 0, fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
 	}
 	// Duplicates are found in a slice while objects are small and in a map
 	// beyond that, so hostile input stays linear.
 	var seen []string
 	var seenSet map[string]struct{}
-	for {
+	for n := 0; ; n++ {
 		tok, err := r.next()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		key, ok := tok.(string)
 		if !ok { // the closing '}': the decoder allows nothing else here
-			return nil
+			return n, nil
 		}
 		dup := false
 		if seenSet != nil {
@@ -155,7 +167,7 @@ func (r *reader) object(depth int, top, path string) error {
 			}
 		}
 		if dup {
-			return fmt.Errorf("%w: duplicate key %q", ErrMalformed, httpc.ProviderText(key))
+			return 0, fmt.Errorf("%w: duplicate key %q", ErrMalformed, httpc.ProviderText(key))
 		}
 		if depth == 1 {
 			err = r.topValue(key)
@@ -163,23 +175,25 @@ func (r *reader) object(depth int, top, path string) error {
 			err = r.nestedValue(depth, top, path+"["+key+"]")
 		}
 		if err != nil {
-			return err
+			return 0, err
 		}
 	}
 }
 
-// array reads the elements of an array whose '[' was read.
-func (r *reader) array(depth int, top, path string) error {
+// array reads the elements of an array whose '[' was read and returns how
+// many it had.
+func (r *reader) array(depth int, top, path string) (int, error) {
 	if depth > maxDepth {
-		return fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
+		return 0, fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
 	}
-	for i := 0; r.dec.More(); i++ {
-		if err := r.nestedValue(depth, top, path+"["+strconv.Itoa(i)+"]"); err != nil {
-			return err
+	n := 0
+	for ; r.dec.More(); n++ {
+		if err := r.nestedValue(depth, top, path+"["+strconv.Itoa(n)+"]"); err != nil {
+			return 0, err
 		}
 	}
 	_, err := r.next() // the closing ']', or the syntax error in its place
-	return err
+	return n, err
 }
 
 // topValue reads one top-level member with array_filter's view of falsy
@@ -221,12 +235,19 @@ func (r *reader) topValue(key string) error {
 	case nil:
 		return nil // array_filter drops null
 	case json.Delim:
-		// An empty container adds nothing, which is array_filter's rule too.
+		from := len(m.params)
+		var n int
 		if t == '{' {
-			return r.object(2, key, "")
+			n, err = r.object(2, key, "")
+		} else {
+			n, err = r.array(2, key, "")
 		}
-		return r.array(2, key, "")
+		if n > 0 { // array_filter drops an empty array
+			m.entries = append(m.entries, phpEntry{key: key, from: from, to: len(m.params)})
+		}
+		return err
 	}
+	m.entries = append(m.entries, phpEntry{key: key, from: len(m.params), to: len(m.params) + 1})
 	m.params = append(m.params, signing.Param{Key: key, Value: v})
 	return nil
 }
@@ -253,9 +274,11 @@ func (r *reader) nestedValue(depth int, top, path string) error {
 		return nil // http_build_query skips null
 	case json.Delim:
 		if t == '{' {
-			return r.object(depth+1, top, path)
+			_, err = r.object(depth+1, top, path)
+		} else {
+			_, err = r.array(depth+1, top, path)
 		}
-		return r.array(depth+1, top, path)
+		return err
 	}
 	r.m.params = append(r.m.params, signing.Param{Key: top, Path: path, Value: v})
 	return nil

@@ -193,10 +193,11 @@ func checkFlatten(body []byte) (diff string) {
 // signature verifies, in Params and in the body with the sign added.
 func checkRoundTrip(body []byte, m *message) string {
 	signer := NewSigner("fuzz-key")
-	sig := signer.Sign(m.params)
-	if err := signer.Verify(m.params, sig); err != nil {
+	if err := signer.Verify(m.params, signer.Sign(m.params)); err != nil {
 		return fmt.Sprintf("round trip: %v", err)
 	}
+	// The body's own entries, which include arrays that print nothing.
+	sig := signing.MD5Hex(signer.sum(m.params, m.entries, true), signing.Upper)
 	if _, has := refTopKeys(body)["sign"]; has {
 		return ""
 	}

@@ -63,15 +63,19 @@ func NewSigner(key string) *Signer { return &Signer{secret: signing.NewSecret(ke
 // Sign returns the 32-character upper-case signature of params. A "sign"
 // parameter among them is ignored.
 func (s *Signer) Sign(params []signing.Param) string {
-	return signing.MD5Hex(s.sum(params, true), signing.Upper)
+	return signing.MD5Hex(s.sum(params, nil, true), signing.Upper)
 }
 
 // Verify checks sig against params in constant time; a mismatch, a wrong length
 // or lower-case hex is signing.ErrSignatureInvalid. A Lenient signer also
 // accepts the no-filter candidate.
-func (s *Signer) Verify(params []signing.Param, sig string) error {
-	err := signing.VerifyMD5(s.sum(params, true), sig, signing.Upper, false)
-	if err != nil && s.lenient && signing.VerifyMD5(s.sum(params, false), sig, signing.Upper, false) == nil {
+func (s *Signer) Verify(params []signing.Param, sig string) error { return s.verify(params, nil, sig) }
+
+// verify is Verify with the PHP array's entries when they are known (see
+// message.entries); nil entries are derived from params.
+func (s *Signer) verify(params []signing.Param, entries []phpEntry, sig string) error {
+	err := signing.VerifyMD5(s.sum(params, entries, true), sig, signing.Upper, false)
+	if err != nil && s.lenient && signing.VerifyMD5(s.sum(params, entries, false), sig, signing.Upper, false) == nil {
 		return nil
 	}
 	return err
@@ -88,10 +92,10 @@ func (s *Signer) Lenient() *Signer { return &Signer{secret: s.secret, lenient: t
 
 // sum is the MD5 of the string PHP hashes for params, with or without
 // array_filter.
-func (s *Signer) sum(params []signing.Param, filter bool) [md5.Size]byte {
+func (s *Signer) sum(params []signing.Param, entries []phpEntry, filter bool) [md5.Size]byte {
 	// Typical strings fit this stack buffer; longer ones spill to the heap.
 	var arr [512]byte
-	buf := appendPHPQuery(arr[:0], params, filter)
+	buf := appendPHPQuery(arr[:0], params, entries, filter)
 	buf = append(buf, "&key="...)
 	buf = append(buf, s.secret.Bytes()...)
 	sum := md5.Sum(buf)
@@ -99,15 +103,18 @@ func (s *Signer) sum(params []signing.Param, filter bool) [md5.Size]byte {
 	return sum
 }
 
-// appendPHPQuery appends urldecode(http_build_query(ksort($data))) for params,
-// after removing "sign" and, with filter, array_filter's falsy top-level
-// values. Params sharing a Key with a non-empty Path are one PHP array entry
-// (one nested value, as FlattenJSON returns it) and stay together, in order.
-// Entries that compare equal under ksort (1 and "1.0") keep their given order.
-func appendPHPQuery(dst []byte, params []signing.Param, filter bool) []byte {
-	type entry struct{ from, to int }
-	entries := make([]entry, 0, len(params))
-	keys := make([]string, 0, len(params))
+// phpEntry is one top-level entry of the PHP array the server signs: the key
+// and its Params, params[from:to].
+type phpEntry struct {
+	key      string
+	from, to int
+}
+
+// phpEntries derives the entries from Params: one per top-level Param, and
+// one per run of Params sharing a Key with a non-empty Path (a nested value,
+// as FlattenJSON returns it).
+func phpEntries(params []signing.Param) []phpEntry {
+	entries := make([]phpEntry, 0, len(params))
 	for i := 0; i < len(params); {
 		j := i + 1
 		if params[i].Path != "" {
@@ -115,16 +122,34 @@ func appendPHPQuery(dst []byte, params []signing.Param, filter bool) []byte {
 				j++
 			}
 		}
-		p := params[i]
-		if p.Key != "sign" && !(filter && p.Path == "" && signing.OmitPHPFalsy(p.Value)) {
-			entries = append(entries, entry{i, j})
-			keys = append(keys, p.Key)
-		}
+		entries = append(entries, phpEntry{key: params[i].Key, from: i, to: j})
 		i = j
 	}
+	return entries
+}
+
+// appendPHPQuery appends urldecode(http_build_query(ksort($data))) for params,
+// after removing "sign" and, with filter, array_filter's falsy top-level
+// values. entries, when not nil, are the PHP array's entries; otherwise they
+// are derived from params. Entries that compare equal under ksort (1 and
+// "1.0") keep their given order.
+func appendPHPQuery(dst []byte, params []signing.Param, entries []phpEntry, filter bool) []byte {
+	if entries == nil {
+		entries = phpEntries(params)
+	}
+	kept := make([]phpEntry, 0, len(entries))
+	keys := make([]string, 0, len(entries))
+	for _, e := range entries {
+		scalar := e.to == e.from+1 && params[e.from].Path == ""
+		if e.key == "sign" || (filter && scalar && signing.OmitPHPFalsy(params[e.from].Value)) {
+			continue
+		}
+		kept = append(kept, e)
+		keys = append(keys, e.key)
+	}
 	start := len(dst)
-	for _, e := range phpKsort(keys) {
-		for _, p := range params[entries[e].from:entries[e].to] {
+	for _, i := range phpKsort(keys) {
+		for _, p := range params[kept[i].from:kept[i].to] {
 			if len(dst) > start {
 				dst = append(dst, '&')
 			}
@@ -175,7 +200,7 @@ func (s *Signer) verifyMessage(m *message) error {
 	if !m.signIsString {
 		return fmt.Errorf("%w: sign is not a string", signing.ErrSignatureInvalid)
 	}
-	return s.Verify(m.params, m.sign)
+	return s.verify(m.params, m.entries, m.sign)
 }
 
 // String describes the signer without its key.

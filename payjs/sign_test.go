@@ -652,3 +652,24 @@ func FuzzSignPHP(f *testing.F) {
 		}
 	})
 }
+
+// TestSignArrayThatPrintsNothing: {"5":[null]} is a non-empty array, so
+// array_filter keeps it and ksort sorts it, though http_build_query writes
+// nothing for it. In a key set PHP compares in a cycle that changes the order
+// of the others; PHP 8.2 signs the body below as "1a=b&9=c&10=a", and without
+// the "5" entry as "10=a&1a=b&9=c". VerifyJSON keeps the entry; Params
+// cannot hold it, so signing FlattenJSON's Params gives the other string.
+func TestSignArrayThatPrintsNothing(t *testing.T) {
+	s := payjs.NewSigner("k")
+	body := `{"5":[null],"9":"c","1a":"b","10":"a","sign":"` + md5Upper("1a=b&9=c&10=a&key=k") + `"}`
+	if err := s.VerifyJSON([]byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	params, err := payjs.FlattenJSON([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := payjs.PHPQuery(params); got != "10=a&1a=b&9=c" {
+		t.Fatalf("Params-only string %q", got)
+	}
+}
