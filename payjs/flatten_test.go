@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,26 +92,6 @@ func manyKeys(n, dup int) string {
 	}
 	b.WriteString(`"end":1}}`)
 	return b.String()
-}
-
-// flattenSeedFiles are the JSON bodies of testdata.
-func flattenSeedFiles(tb testing.TB) [][]byte {
-	tb.Helper()
-	var out [][]byte
-	for _, dir := range []string{"responses", "complaints"} {
-		files, err := filepath.Glob(filepath.Join("testdata", dir, "*"))
-		if err != nil || len(files) == 0 {
-			tb.Fatalf("no seeds in testdata/%s: %v", dir, err)
-		}
-		for _, p := range files {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				tb.Fatal(err)
-			}
-			out = append(out, b)
-		}
-	}
-	return out
 }
 
 // checkFlatten checks readMessage on body against constructions that do not
@@ -312,7 +290,7 @@ func refFlatten(v map[string]any) []string {
 // FuzzFlattenJSON runs checkFlatten on arbitrary bytes, seeded with the
 // corpus the scanner and the token reader were compared on.
 func FuzzFlattenJSON(f *testing.F) {
-	for _, b := range flattenSeedFiles(f) {
+	for _, b := range seedBodies(f, "responses", "complaints") {
 		f.Add(b)
 	}
 	for _, s := range flattenSeeds {
@@ -326,7 +304,7 @@ func FuzzFlattenJSON(f *testing.F) {
 }
 
 func TestFlattenSeeds(t *testing.T) {
-	for _, b := range flattenSeedFiles(t) {
+	for _, b := range seedBodies(t, "responses", "complaints") {
 		if d := checkFlatten(b); d != "" {
 			t.Errorf("%q: %s", b, d)
 		}
@@ -342,7 +320,7 @@ func TestFlattenSeeds(t *testing.T) {
 // mutations of the seeds, so plain `go test` covers far more than the seed
 // list without the fuzzing engine.
 func TestFlattenMutations(t *testing.T) {
-	seeds := flattenSeedFiles(t)
+	seeds := seedBodies(t, "responses", "complaints")
 	for _, s := range flattenSeeds {
 		seeds = append(seeds, []byte(s))
 	}

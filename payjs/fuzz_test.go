@@ -16,17 +16,29 @@ import (
 // seedFiles adds every file of testdata/<dir> to f's corpus.
 func seedFiles(f *testing.F, dir string) {
 	f.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", dir, "*"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seeds in testdata/%s: %v", dir, err)
-	}
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range seedBodies(f, dir) {
 		f.Add(b)
 	}
+}
+
+// seedBodies reads every file of testdata/<dir> for each dir.
+func seedBodies(tb testing.TB, dirs ...string) [][]byte {
+	tb.Helper()
+	var out [][]byte
+	for _, dir := range dirs {
+		files, err := filepath.Glob(filepath.Join("testdata", dir, "*"))
+		if err != nil || len(files) == 0 {
+			tb.Fatalf("no seeds in testdata/%s: %v", dir, err)
+		}
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // FuzzVerifyJSON: no panic on any body; whatever FlattenJSON accepts can be
