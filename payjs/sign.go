@@ -35,9 +35,12 @@ func Rule() signing.ParamRule {
 // Signer signs and verifies PAYJS parameter sets the way PAYJS's PHP server
 // does (payjs-cn/phpsdk sign and checkSign):
 //
-//	strtoupper(md5(urldecode(http_build_query(ksort(array_filter($data)))) . "&key=" . $key))
+//	unset($data['sign']);
+//	$data = array_filter($data);
+//	ksort($data);
+//	return strtoupper(md5(urldecode(http_build_query($data)) . '&key=' . $key));
 //
-// with "sign" removed first. In detail:
+// In detail:
 //   - array_filter drops top-level values PHP treats as falsy: "" and "0" (and
 //     what FlattenJSON maps to them); nested values are never dropped;
 //   - ksort orders the top-level keys as PHP 8.2 does: byte order for ordinary
@@ -61,7 +64,8 @@ type Signer struct {
 func NewSigner(key string) *Signer { return &Signer{secret: signing.NewSecret(key)} }
 
 // Sign returns the 32-character upper-case signature of params. A "sign"
-// parameter among them is ignored.
+// parameter among them is ignored. To check a JSON answer use VerifyJSON,
+// which also sees the arrays that print nothing (see FlattenJSON).
 func (s *Signer) Sign(params []signing.Param) string {
 	return signing.MD5Hex(s.sum(params, nil, true), signing.Upper)
 }
