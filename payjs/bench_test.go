@@ -117,3 +117,42 @@ func BenchmarkMD5PrebuiltCheck(b *testing.B) {
 		benchSink = string(sum[:1])
 	}
 }
+
+// benchNotification is a signed payment notification body.
+func benchNotification(b *testing.B) (*payjs.Client, []byte) {
+	c, err := payjs.NewClient(testMchID, testKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := url.Values{"return_code": {"1"}, "total_fee": {"1000000"}, "out_trade_no": {"T 100"},
+		"payjs_order_id": {orderID}, "transaction_id": {"4200000001"}, "time_end": {"2024-11-11 10:00:00"},
+		"openid": {"o7LFAwUGXqD2dL0dIMA7ahlrE9Vs"}, "attach": {"中文 附言"}, "mchid": {testMchID}}
+	v.Set("sign", payjs.NewSigner(testKey).SignValues(v))
+	return c, []byte(v.Encode())
+}
+
+// BenchmarkVerifyNotification verifies a payment notification, the callback
+// path of PAYJS.
+func BenchmarkVerifyNotification(b *testing.B) {
+	c, body := benchNotification(b)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Verify(nil, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseNotificationForm is the floor of BenchmarkVerifyNotification:
+// url.ParseQuery of the same body, no signature.
+func BenchmarkParseNotificationForm(b *testing.B) {
+	_, body := benchNotification(b)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := url.ParseQuery(string(body)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -14,3 +14,9 @@ var (
 // PHPQuery is the signer's string before "&key=": what PHP's
 // urldecode(http_build_query(...)) gives after array_filter and ksort.
 func PHPQuery(params []signing.Param) string { return string(appendPHPQuery(nil, params, nil, true)) }
+
+// The PHP rules, for the opt-in cross-check against a real PHP.
+var (
+	PHPKsort  = phpKsort
+	PHPNumber = phpNumber
+)

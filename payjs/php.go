@@ -275,18 +275,17 @@ func sign3(d float64) int {
 	return 0
 }
 
-// phpSmartStrcmp is zendi_smart_strcmp: two numeric strings compare as numbers
-// (ints exactly, otherwise as floats, with the overflow rules below), any other
-// pair byte by byte.
-func phpSmartStrcmp(a, b string) int {
-	x, ok1 := phpNumeric(a)
-	y, ok2 := phpNumeric(b)
-	if !ok1 || !ok2 {
-		return strings.Compare(a, b)
+// phpSmartStrcmp is zendi_smart_strcmp of two string keys: two numeric
+// strings compare as numbers (ints exactly, otherwise as floats, with the
+// overflow rules below), any other pair byte by byte.
+func phpSmartStrcmp(a, b phpKey) int {
+	if !a.numeric || !b.numeric {
+		return strings.Compare(a.s, b.s)
 	}
+	x, y := a.num, b.num
 	if x.oflow != 0 && x.oflow == y.oflow && x.f-y.f == 0 {
 		// Both overflowed to the same side: the floats lost the difference.
-		return strings.Compare(a, b)
+		return strings.Compare(a.s, b.s)
 	}
 	if !x.isFloat && !y.isFloat {
 		return cmpInt(x.l, y.l)
@@ -304,23 +303,22 @@ func phpSmartStrcmp(a, b string) int {
 		}
 		dy = float64(y.l)
 	case dx == dy && (math.IsInf(dx, 0)):
-		return strings.Compare(a, b)
+		return strings.Compare(a.s, b.s)
 	}
 	return sign3(dx - dy)
 }
 
-// phpCompareLongToString is PHP 8's compare_longs_to_string: a numeric string
-// compares as its number, any other as the int's decimal text against the
-// string, byte by byte.
-func phpCompareLongToString(l int64, s string) int {
-	n, ok := phpNumeric(s)
+// phpCompareLongToString is PHP 8's compare_longs_to_string of an int key l
+// and a string key s: a numeric string compares as its number, any other as
+// the int's decimal text against the string, byte by byte.
+func phpCompareLongToString(l int64, s phpKey) int {
 	switch {
-	case !ok:
-		return strings.Compare(strconv.FormatInt(l, 10), s)
-	case n.isFloat:
-		return sign3Threeway(float64(l), n.f)
+	case !s.numeric:
+		return strings.Compare(strconv.FormatInt(l, 10), s.s)
+	case s.num.isFloat:
+		return sign3Threeway(float64(l), s.num.f)
 	}
-	return cmpInt(l, n.l)
+	return cmpInt(l, s.num.l)
 }
 
 // sign3Threeway is ZEND_THREEWAY_COMPARE: equal is 0, else by <.
@@ -344,16 +342,23 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// phpKey is a top-level key as PHP holds it.
+// phpKey is a top-level key as PHP holds it: an int (l) or a string (s), and
+// for a string what is_numeric_string makes of it, read once per sort.
 type phpKey struct {
-	s     string
-	l     int64
-	isInt bool
+	s       string
+	l       int64
+	isInt   bool
+	numeric bool
+	num     phpNum
 }
 
 func newPHPKey(k string) phpKey {
 	l, ok := phpIntKey(k)
-	return phpKey{s: k, l: l, isInt: ok}
+	pk := phpKey{s: k, l: l, isInt: ok}
+	if !ok {
+		pk.num, pk.numeric = phpNumeric(k)
+	}
+	return pk
 }
 
 // phpKeyCompare is ksort's SORT_REGULAR comparison of two keys in PHP >= 8.2
@@ -373,11 +378,11 @@ func phpKeyCompare(a, b phpKey) int {
 	case a.isInt && b.isInt:
 		return cmpInt(a.l, b.l)
 	case !a.isInt && !b.isInt:
-		return phpSmartStrcmp(a.s, b.s)
+		return phpSmartStrcmp(a, b)
 	case a.isInt:
-		return phpCompareLongToString(a.l, b.s)
+		return phpCompareLongToString(a.l, b)
 	}
-	return -phpCompareLongToString(b.l, a.s)
+	return -phpCompareLongToString(b.l, a)
 }
 
 // phpKsort orders the keys as PHP 8's ksort($a) orders an array whose keys are
@@ -394,19 +399,26 @@ func phpKeyCompare(a, b phpKey) int {
 // result; the tests check both against PHP.
 func phpKsort(keys []string) []int {
 	k := make([]phpKey, len(keys))
-	order := make([]int, len(keys))
 	for i, s := range keys {
 		k[i] = newPHPKey(s)
+	}
+	order := make([]int, len(keys))
+	ksortKeys(order, k)
+	return order
+}
+
+// ksortKeys is phpKsort on keys already read, writing into order (of the same
+// length), so that the signer can keep both on its stack.
+func ksortKeys(order []int, k []phpKey) {
+	for i := range order {
 		order[i] = i
 	}
-	cmp := func(a, b int) int {
+	zendSort(order, func(a, b int) int {
 		if c := phpKeyCompare(k[a], k[b]); c != 0 {
 			return c
 		}
 		return cmpInt(int64(a), int64(b))
-	}
-	zendSort(order, cmp)
-	return order
+	})
 }
 
 // zendSort is zend_sort over a, comparing elements with cmp.

@@ -114,11 +114,10 @@ type phpEntry struct {
 	from, to int
 }
 
-// phpEntries derives the entries from Params: one per top-level Param, and
-// one per run of Params sharing a Key with a non-empty Path (a nested value,
-// as FlattenJSON returns it).
-func phpEntries(params []signing.Param) []phpEntry {
-	entries := make([]phpEntry, 0, len(params))
+// appendPHPEntries appends the entries of params: one per top-level Param,
+// and one per run of Params sharing a Key with a non-empty Path (a nested
+// value, as FlattenJSON returns it).
+func appendPHPEntries(entries []phpEntry, params []signing.Param) []phpEntry {
 	for i := 0; i < len(params); {
 		j := i + 1
 		if params[i].Path != "" {
@@ -138,21 +137,32 @@ func phpEntries(params []signing.Param) []phpEntry {
 // are derived from params. Entries that compare equal under ksort (1 and
 // "1.0") keep their given order.
 func appendPHPQuery(dst []byte, params []signing.Param, entries []phpEntry, filter bool) []byte {
+	// Working memory on the stack for the usual sizes (a PAYJS answer has
+	// about a dozen fields); append moves larger sets to the heap.
+	const small = 32
+	var entryBuf, keptBuf [small]phpEntry
+	var keyBuf [small]phpKey
+	var orderBuf [small]int
 	if entries == nil {
-		entries = phpEntries(params)
+		entries = appendPHPEntries(entryBuf[:0], params)
 	}
-	kept := make([]phpEntry, 0, len(entries))
-	keys := make([]string, 0, len(entries))
+	kept, keys := keptBuf[:0], keyBuf[:0]
 	for _, e := range entries {
 		scalar := e.to == e.from+1 && params[e.from].Path == ""
 		if e.key == "sign" || (filter && scalar && signing.OmitPHPFalsy(params[e.from].Value)) {
 			continue
 		}
 		kept = append(kept, e)
-		keys = append(keys, e.key)
+		keys = append(keys, newPHPKey(e.key))
 	}
+	order := orderBuf[:0]
+	if len(kept) > small {
+		order = make([]int, len(kept))
+	}
+	order = order[:len(kept)]
+	ksortKeys(order, keys)
 	start := len(dst)
-	for _, i := range phpKsort(keys) {
+	for _, i := range order {
 		for _, p := range params[kept[i].from:kept[i].to] {
 			if len(dst) > start {
 				dst = append(dst, '&')
@@ -239,12 +249,12 @@ func formParams(v url.Values, order []string) ([]signing.Param, string, error) {
 	return params, sig, nil
 }
 
-// formOrder returns the keys of a form body in the order they first appear,
-// skipping what url.ParseQuery skips (empty pairs), so that it lists exactly
-// the keys of url.ParseQuery(body) when that succeeds.
+// formOrder returns the keys of a form body in order, skipping what
+// url.ParseQuery skips (empty pairs), so that for a body without repeated keys
+// it lists exactly the keys of url.ParseQuery(body). (formParams rejects
+// repeated keys before it looks at the order.)
 func formOrder(body string) []string {
-	var keys []string
-	seen := map[string]bool{}
+	keys := make([]string, 0, strings.Count(body, "&")+1)
 	for body != "" {
 		var pair string
 		pair, body, _ = strings.Cut(body, "&")
@@ -252,8 +262,7 @@ func formOrder(body string) []string {
 			continue
 		}
 		k, _, _ := strings.Cut(pair, "=")
-		if k, err := url.QueryUnescape(k); err == nil && !seen[k] {
-			seen[k] = true
+		if k, err := url.QueryUnescape(k); err == nil {
 			keys = append(keys, k)
 		}
 	}
