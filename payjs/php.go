@@ -191,15 +191,14 @@ func phpNumeric(s string) (phpNum, bool) {
 			}
 		}
 	}
-	if digits == 19 && onlyWhitespace(s[p:]) {
-		// strcmp of the digits and what follows them (whitespace) with the
-		// magnitude of math.MinInt64.
+	overflow := digits >= 20
+	if digits == 19 {
+		// PHP compares the digits and what follows them (whitespace, or the
+		// string is rejected either way) with the magnitude of math.MinInt64.
 		c := strings.Compare(s[first:], "9223372036854775808")
-		if c < 0 || (c == 0 && neg) {
-			digits = 0 // fits
-		}
+		overflow = !(c < 0 || (c == 0 && neg))
 	}
-	if digits >= 19 {
+	if overflow {
 		n.oflow = 1
 		if neg {
 			n.oflow = -1
