@@ -2,6 +2,7 @@ package payjs_test
 
 import (
 	"crypto/md5"
+	"encoding/json"
 	"net/url"
 	"testing"
 
@@ -68,15 +69,36 @@ func BenchmarkVerifyComplaintResponse(b *testing.B) {
 	}
 }
 
-// BenchmarkMD5Prebuilt is the floor: md5.Sum of the already built string of
-// the complaint answer, no parsing.
+// BenchmarkUnmarshalCheckResponse is the floor of BenchmarkVerifyCheckResponse:
+// a plain json.Unmarshal of the same body into map[string]any, which neither
+// keeps the order nor verifies anything.
+func BenchmarkUnmarshalCheckResponse(b *testing.B) {
+	benchUnmarshal(b, []byte(signedBody(checkData(1, 1000000))))
+}
+
+// BenchmarkUnmarshalComplaintResponse is the floor of
+// BenchmarkVerifyComplaintResponse.
+func BenchmarkUnmarshalComplaintResponse(b *testing.B) { benchUnmarshal(b, benchComplaintBody()) }
+
+func benchUnmarshal(b *testing.B, body []byte) {
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMD5Prebuilt is the floor of hashing alone: md5.Sum of the already
+// built string of the complaint answer, no parsing.
 func BenchmarkMD5Prebuilt(b *testing.B) {
 	params, err := payjs.FlattenJSON(benchComplaintBody())
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := payjs.Rule()
-	str := r.Build(params, []byte(testKey))
+	str := []byte(payjs.PHPQuery(params) + "&key=" + testKey)
 	b.SetBytes(int64(len(str)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -88,11 +110,49 @@ func BenchmarkMD5Prebuilt(b *testing.B) {
 // BenchmarkMD5PrebuiltCheck is md5.Sum of the check answer's prebuilt string.
 func BenchmarkMD5PrebuiltCheck(b *testing.B) {
 	params, _ := payjs.FlattenJSON([]byte(signedBody(checkData(1, 1000000))))
-	r := payjs.Rule()
-	str := r.Build(params, []byte(testKey))
+	str := []byte(payjs.PHPQuery(params) + "&key=" + testKey)
 	b.ReportAllocs()
 	for b.Loop() {
 		sum := md5.Sum(str)
 		benchSink = string(sum[:1])
+	}
+}
+
+// benchNotification is a signed payment notification body.
+func benchNotification(b *testing.B) (*payjs.Client, []byte) {
+	c, err := payjs.NewClient(testMchID, testKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := url.Values{"return_code": {"1"}, "total_fee": {"1000000"}, "out_trade_no": {"T 100"},
+		"payjs_order_id": {orderID}, "transaction_id": {"4200000001"}, "time_end": {"2024-11-11 10:00:00"},
+		"openid": {"o7LFAwUGXqD2dL0dIMA7ahlrE9Vs"}, "attach": {"中文 附言"}, "mchid": {testMchID}}
+	v.Set("sign", payjs.NewSigner(testKey).SignValues(v))
+	return c, []byte(v.Encode())
+}
+
+// BenchmarkVerifyNotification verifies a payment notification, the callback
+// path of PAYJS.
+func BenchmarkVerifyNotification(b *testing.B) {
+	c, body := benchNotification(b)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Verify(nil, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseNotificationForm is the floor of BenchmarkVerifyNotification:
+// url.ParseQuery of the same body, no signature.
+func BenchmarkParseNotificationForm(b *testing.B) {
+	_, body := benchNotification(b)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := url.ParseQuery(string(body)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/httpc"
 )
 
 // DefaultPollInterval is PAYJS's documented complaint poll interval: "建议每4个小时
@@ -239,7 +240,7 @@ func (s *Source) DecideRefund(ctx context.Context, complaintID string, d complai
 		order, ok = orderFromID(complaintID)
 	}
 	if !ok {
-		return fmt.Errorf("payjs: complaint %q not listed by this source: %w", complaintID, complaint.ErrNotFound)
+		return fmt.Errorf("payjs: complaint %q not listed by this source: %w", httpc.ProviderText(complaintID), complaint.ErrNotFound)
 	}
 	_, err := s.c.Refund(ctx, &RefundRequest{PayJSOrderID: order})
 	return err

@@ -19,14 +19,16 @@
 //
 // # Signing
 //
-// PAYJS signs with its PHP SDK's rule (Rule, Signer): top-level falsy values
-// dropped as array_filter does, ksort, raw "k=v" joined by "&" (no URL
-// encoding), nested arrays and objects flattened the http_build_query way in
-// received order, "&key=<key>" appended, upper-case MD5. Responses are verified
-// over the fields exactly as received: FlattenJSON scans the JSON once, in
-// order and keeps numbers as their literal text, so a total_fee of 1000000 is
-// signed as "1000000", never "1e+06". See FlattenJSON for the falsy and float
-// rules.
+// PAYJS signs with its PHP SDK's rule (Signer): top-level falsy values dropped
+// as array_filter does, keys ordered as PHP 8.2's ksort orders them (numeric
+// keys by value), raw "k=v" joined by "&" (no URL encoding), nested arrays and
+// objects flattened the http_build_query way in received order, "&key=<key>"
+// appended (even to an empty string), upper-case MD5. Responses are verified
+// over the fields exactly as received: FlattenJSON reads the JSON in order with
+// encoding/json's token stream and writes each value as PHP would after
+// json_decode, so a total_fee of 1000000 is signed as "1000000", never
+// "1e+06", and a float as PHP writes floats (1e3 as "1000", 1e20 as
+// "1.0E+20"). See FlattenJSON for the falsy and float rules.
 //
 // Which empty-value filter the PAYJS server applies is inferred from its PHP
 // SDK, not documented. WithLenientVerification (Signer.Lenient) additionally

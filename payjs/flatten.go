@@ -2,50 +2,59 @@ package payjs
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
-	"strings"
-	"sync"
-	"unicode"
-	"unicode/utf16"
-	"unicode/utf8"
 
+	"github.com/tousu-go/tousu/internal/httpc"
 	"github.com/tousu-go/tousu/signing"
 )
 
 // maxDepth bounds the nesting FlattenJSON accepts. PAYJS responses nest two
-// levels (complaints[0][field]); the bound keeps hostile input from recursing.
+// levels (complaints[0][field]); the bound keeps hostile input shallow.
 const maxDepth = 32
 
+// dupCheckLinear is how many keys of one object are compared one by one
+// before a map takes over.
+const dupCheckLinear = 16
+
 // FlattenJSON reads a PAYJS JSON object into the Params its PHP server signs,
-// in received order, with a single order-preserving pass over the bytes (never
-// through map[string]any or float64: 1000000 stays "1000000", not "1e+06").
+// in received order. The server signs its PHP array before json_encode, so
+// each value is read as json_decode would give it back to PHP and written as
+// http_build_query writes it:
+//   - strings are kept as received ("" and "0" are then dropped by the
+//     signer's array_filter);
+//   - a number without '.', 'e' or 'E' that fits in 64 bits is a PHP int and
+//     keeps its digits (1000000 stays "1000000", never "1e+06"); any other
+//     number is a PHP float and is written as PHP writes floats with its
+//     default precision of 14 digits: 1e3 is "1000", 1.0 is "1", 0.1 is "0.1",
+//     1e20 is "1.0E+20", 1.5e-7 is "1.5E-7", 0.30000000000000004 is "0.3",
+//     and an integer beyond 64 bits such as 12345678901234567890 is
+//     "1.2345678901235E+19";
+//   - top-level values that array_filter drops: a zero number (int or float,
+//     either sign) becomes "0" and false becomes "", which the signer's filter
+//     drops (and which a Lenient signer's no-filter candidate signs as
+//     PAYJS's Java demo would); null and empty arrays or objects are left
+//     out; true is "1";
+//   - a non-empty array or object is flattened as http_build_query does: each
+//     scalar is one Param sharing the top-level Key, with Path
+//     "[0][complaint_at]" built from object keys and array indexes in received
+//     order; nested "" and zero are kept ("-0.0" is "-0"), nested null and
+//     empty containers produce nothing, true is "1" and false is "0".
 //
-// Top-level values follow PHP's array_filter as the server applies it before
-// signing:
-//   - strings are kept as received ("" and "0" are then dropped by Rule's Omit);
-//   - numbers keep their literal text; a number whose value is zero ("0",
-//     "-0", "0.0", "0e5") is falsy and becomes "0", which Rule's Omit drops
-//     (and which a Lenient signer's no-filter candidate signs as PAYJS's Java
-//     demo would);
-//   - true is "1", false is "" (dropped), null is left out;
-//   - an empty array or object is left out (array_filter drops it);
-//   - a non-empty array or object is flattened as http_build_query does.
+// A non-empty array or object whose members all print nothing
+// ({"a":{"b":null}}) gives no Param, although PHP's ksort still sorts its key
+// with the others. That changes the signed string only when the keys mix
+// numbers and other text in a way PHP compares in a cycle (see phpKeyCompare);
+// Signer.VerifyJSON and the Client read the body themselves and keep it.
 //
-// Nested values follow http_build_query: each scalar is one Param sharing the
-// top-level Key, with Path "[0][complaint_at]" built from object keys and
-// array indexes in received order; nested "" is kept, nested null and empty
-// containers produce nothing, true is "1" and false is "0".
-//
-// Floats are signed as their literal JSON text. PHP would sign its own float
-// formatting (1.0 as "1"); PAYJS sends no float fields (amounts are integer
-// fen), so a float that PHP formats differently from its JSON text would not
-// verify. That is a documented limitation, not a silent acceptance.
-//
-// Duplicate keys in any object are rejected: encoding/json keeps the last one
-// while the signature covers both, so accepting them would let a typed field
-// differ from what was verified. The "sign" key is returned among the Params;
-// Rule excludes it.
+// The JSON grammar is encoding/json's (strings decoded as it decodes them,
+// invalid UTF-8 as U+FFFD). Duplicate keys in any object are rejected:
+// encoding/json keeps the last one while the signature covers both, so
+// accepting them would let a typed field differ from what was verified. The
+// "sign" key is returned among the Params; the signer excludes it. Errors wrap
+// ErrMalformed.
 func FlattenJSON(body []byte) ([]signing.Param, error) {
 	m, err := readMessage(body)
 	if err != nil {
@@ -56,7 +65,13 @@ func FlattenJSON(body []byte) ([]signing.Param, error) {
 
 // message is a JSON object read by readMessage.
 type message struct {
-	params       []signing.Param
+	params []signing.Param
+	// entries are the top-level members array_filter keeps, in received
+	// order, each with its Params. A non-empty array whose members all print
+	// nothing ({"a":{"b":null}}) is an entry without Params: http_build_query
+	// writes nothing for it, but ksort sorts it with the others, which can
+	// change their order when PHP compares keys in a cycle.
+	entries      []phpEntry
 	sign         string
 	signPresent  bool // a top-level "sign" with a non-empty value
 	signIsString bool
@@ -68,547 +83,203 @@ type message struct {
 func (m *message) value(key string) string {
 	for _, p := range m.params {
 		if p.Key == key && p.Path == "" {
-			// A copy, so an error keeping it does not keep the body.
-			return strings.Clone(p.Value)
+			return p.Value
 		}
 	}
 	return ""
 }
 
-// readMessage decodes one JSON object in a single pass over its bytes. It
-// accepts exactly what encoding/json accepts (RFC 8259 grammar, whitespace
-// " \t\r\n", nothing after the object) and decodes strings exactly as it does:
-// invalid UTF-8 and lone or mismatched \u surrogates become U+FFFD. It never
-// panics on any input; every error wraps ErrMalformed.
-//
-// The body is copied to a string once; keys and values without escapes are
-// substrings of that copy, and every nested Path is a substring of one more
-// string built at the end, so a response costs a handful of allocations
-// however many fields it has.
+// readMessage decodes one JSON object with encoding/json's token stream,
+// in received order and with numbers as json.Number. Everything about the
+// JSON grammar (escapes, UTF-8, whitespace, trailing data) is encoding/json's;
+// what this adds is PHP's view of the values (see FlattenJSON), duplicate keys
+// rejected, and a nesting bound.
 func readMessage(body []byte) (*message, error) {
-	// Each scalar but the first in a container follows a comma, so the commas
-	// bound the Params of a well-formed body (commas inside strings only
-	// overestimate). The cap keeps a hostile body from reserving much.
-	n := bytes.Count(body, []byte{','}) + 1
-	if n > maxPreparams {
-		n = maxPreparams
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	buf := scratchPool.Get().(*scratch)
-	defer buf.put()
-	sc := scanner{
-		s:       string(body),
-		m:       &message{params: make([]signing.Param, 0, n)},
-		scratch: buf,
-	}
-	sc.space()
-	if sc.i >= len(sc.s) || sc.s[sc.i] != '{' {
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformed)
 	}
-	sc.i++
-	if err := sc.object(1, ""); err != nil {
+	r := reader{dec: dec, m: &message{}}
+	if _, err := r.object(1, "", ""); err != nil {
 		return nil, err
 	}
-	sc.space()
-	if sc.i != len(sc.s) {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: data after the JSON object", ErrMalformed)
 	}
-	if len(sc.refs) > 0 {
-		paths := string(sc.arena)
-		from := 0
-		for _, r := range sc.refs {
-			sc.m.params[r.param].Path = paths[from:r.end]
-			from = r.end
-		}
+	return r.m, nil
+}
+
+type reader struct {
+	dec *json.Decoder
+	m   *message
+}
+
+// next reads one token; a syntax error or a truncated body wraps ErrMalformed.
+func (r *reader) next() (json.Token, error) {
+	tok, err := r.dec.Token()
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
 	}
-	return sc.m, nil
-}
-
-// maxPreparams bounds the Params readMessage reserves before reading.
-const maxPreparams = 256
-
-// pathRef says that params[param].Path ends at arena[end] and starts where the
-// previous pathRef ended.
-type pathRef struct {
-	param, end int
-}
-
-// scanner is readMessage's state.
-type scanner struct {
-	s string // the body
-	i int    // next unread byte of s
-	m *message
-	*scratch
-}
-
-// scratch is the reusable working memory of a scanner. Nothing in it is
-// returned to readMessage's caller: the arena is copied into a string.
-type scratch struct {
-	path  []byte    // Path of the value being read, "[0][complaint_at]"
-	arena []byte    // the Paths of nested Params, concatenated in order
-	refs  []pathRef // where each nested Param's Path ends in arena
-	keys  []string  // keys of the objects being read, for duplicate checks
-	esc   []byte    // for strings with escapes or invalid UTF-8
-}
-
-// maxScratch is the largest buffer a scratch keeps for reuse.
-const maxScratch = 64 << 10
-
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
-
-// put empties s and returns it to the pool, unless a huge body grew it. The
-// keys are cleared so that a pooled scratch keeps no body alive.
-func (s *scratch) put() {
-	clear(s.keys[:cap(s.keys)])
-	if cap(s.arena) > maxScratch || cap(s.esc) > maxScratch || cap(s.keys) > maxScratch/16 ||
-		cap(s.refs) > maxScratch/16 || cap(s.path) > maxScratch {
-		return
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	s.path, s.arena, s.refs, s.keys, s.esc = s.path[:0], s.arena[:0], s.refs[:0], s.keys[:0], s.esc[:0]
-	scratchPool.Put(s)
+	return tok, nil
 }
 
-// Kinds of JSON value.
-const (
-	kindString = iota
-	kindNumber
-	kindTrue
-	kindFalse
-	kindNull
-	kindObject
-	kindArray
-)
-
-// dupCheckLinear is how many keys of one object are compared one by one
-// before a map takes over, so hostile input stays linear.
-const dupCheckLinear = 16
-
-func (sc *scanner) fail(what string) error {
-	return fmt.Errorf("%w: %s at offset %d", ErrMalformed, what, sc.i)
-}
-
-// space skips JSON whitespace.
-func (sc *scanner) space() {
-	for sc.i < len(sc.s) {
-		switch sc.s[sc.i] {
-		case ' ', '\t', '\n', '\r':
-			sc.i++
-		default:
-			return
-		}
-	}
-}
-
-// object reads the members of an object whose '{' was consumed. depth is the
-// object's nesting level (1 for the message itself); top is the top-level key
-// the object belongs to and sc.path its name below that key.
-func (sc *scanner) object(depth int, top string) error {
+// object reads the members of an object whose '{' was read and returns how
+// many it had. depth is its nesting level (1 for the message), top the
+// top-level key it belongs to and path its name below that key.
+func (r *reader) object(depth int, top, path string) (int, error) {
 	if depth > maxDepth {
-		return fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
+		return 0, fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
 	}
-	sc.space()
-	if sc.i < len(sc.s) && sc.s[sc.i] == '}' {
-		sc.i++
-		return nil
-	}
-	base := len(sc.keys)
-	var seen map[string]struct{}
-	for {
-		sc.space()
-		if sc.i >= len(sc.s) || sc.s[sc.i] != '"' {
-			return sc.fail("object key is not a string")
-		}
-		key, err := sc.str()
+	// Duplicates are found in a slice while objects are small and in a map
+	// beyond that, so hostile input stays linear.
+	var seen []string
+	var seenSet map[string]struct{}
+	for n := 0; ; n++ {
+		tok, err := r.next()
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if seen != nil {
-			if _, dup := seen[key]; dup {
-				return fmt.Errorf("%w: duplicate key %q", ErrMalformed, key)
-			}
-			seen[key] = struct{}{}
+		key, ok := tok.(string)
+		if !ok { // the closing '}': the decoder allows nothing else here
+			return n, nil
+		}
+		dup := false
+		if seenSet != nil {
+			_, dup = seenSet[key]
+			seenSet[key] = struct{}{}
 		} else {
-			for _, k := range sc.keys[base:] {
-				if k == key {
-					return fmt.Errorf("%w: duplicate key %q", ErrMalformed, key)
-				}
+			for _, s := range seen {
+				dup = dup || s == key
 			}
-			sc.keys = append(sc.keys, key)
-			if len(sc.keys)-base > dupCheckLinear {
-				seen = make(map[string]struct{}, 4*dupCheckLinear)
-				for _, k := range sc.keys[base:] {
-					seen[k] = struct{}{}
+			if seen = append(seen, key); len(seen) > dupCheckLinear {
+				seenSet = make(map[string]struct{}, 4*dupCheckLinear)
+				for _, s := range seen {
+					seenSet[s] = struct{}{}
 				}
 			}
 		}
-		sc.space()
-		if sc.i >= len(sc.s) || sc.s[sc.i] != ':' {
-			return sc.fail("missing colon after object key")
+		if dup {
+			return 0, fmt.Errorf("%w: duplicate key %q", ErrMalformed, httpc.ProviderText(key))
 		}
-		sc.i++
 		if depth == 1 {
-			err = sc.topValue(key)
+			err = r.topValue(key)
 		} else {
-			n := len(sc.path)
-			sc.path = append(sc.path, '[')
-			sc.path = append(sc.path, key...)
-			sc.path = append(sc.path, ']')
-			err = sc.nestedValue(depth, top)
-			sc.path = sc.path[:n]
+			err = r.nestedValue(depth, top, path+"["+key+"]")
 		}
 		if err != nil {
-			return err
-		}
-		sc.space()
-		if sc.i >= len(sc.s) {
-			return sc.fail("unterminated object")
-		}
-		switch sc.s[sc.i] {
-		case ',':
-			sc.i++
-		case '}':
-			sc.i++
-			sc.keys = sc.keys[:base]
-			return nil
-		default:
-			return sc.fail("missing comma after object member")
+			return 0, err
 		}
 	}
 }
 
-// array reads the elements of an array whose '[' was consumed.
-func (sc *scanner) array(depth int, top string) error {
+// array reads the elements of an array whose '[' was read and returns how
+// many it had.
+func (r *reader) array(depth int, top, path string) (int, error) {
 	if depth > maxDepth {
-		return fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
+		return 0, fmt.Errorf("%w: nesting deeper than %d", ErrMalformed, maxDepth)
 	}
-	sc.space()
-	if sc.i < len(sc.s) && sc.s[sc.i] == ']' {
-		sc.i++
-		return nil
-	}
-	for idx := 0; ; idx++ {
-		n := len(sc.path)
-		sc.path = append(sc.path, '[')
-		sc.path = strconv.AppendInt(sc.path, int64(idx), 10)
-		sc.path = append(sc.path, ']')
-		err := sc.nestedValue(depth, top)
-		sc.path = sc.path[:n]
-		if err != nil {
-			return err
-		}
-		sc.space()
-		if sc.i >= len(sc.s) {
-			return sc.fail("unterminated array")
-		}
-		switch sc.s[sc.i] {
-		case ',':
-			sc.i++
-		case ']':
-			sc.i++
-			return nil
-		default:
-			return sc.fail("missing comma after array element")
+	n := 0
+	for ; r.dec.More(); n++ {
+		if err := r.nestedValue(depth, top, path+"["+strconv.Itoa(n)+"]"); err != nil {
+			return 0, err
 		}
 	}
+	_, err := r.next() // the closing ']', or the syntax error in its place
+	return n, err
 }
 
-// topValue reads one top-level member value with array_filter semantics.
-func (sc *scanner) topValue(key string) error {
-	kind, v, err := sc.value()
+// topValue reads one top-level member with array_filter's view of falsy
+// values.
+func (r *reader) topValue(key string) error {
+	tok, err := r.next()
 	if err != nil {
 		return err
 	}
-	m := sc.m
+	m := r.m
 	switch key {
 	case "sign":
-		m.signIsString = kind == kindString
-		m.signPresent = kind != kindNull && kind != kindFalse && (kind != kindString || v != "")
-		if kind == kindString {
-			m.sign = v
-		}
+		s, isString := tok.(string)
+		m.sign, m.signIsString = s, isString
+		m.signPresent = tok != nil && tok != false && (!isString || s != "")
 	case "return_code":
 		m.hasReturn = true
-		if kind == kindString || kind == kindNumber {
+		switch v := tok.(type) {
+		case string:
 			m.returnCode = v
+		case json.Number:
+			m.returnCode = string(v)
 		}
 	}
-	switch kind {
-	case kindString:
-	case kindNumber:
-		if zeroNumber(v) {
-			v = "0"
+	var v string
+	switch t := tok.(type) {
+	case string:
+		v = t
+	case json.Number:
+		text, zero := phpNumber(string(t))
+		if zero {
+			text = "0" // falsy: Rule's filter drops it
 		}
-	case kindTrue:
-		v = "1"
-	case kindFalse:
-		v = ""
-	case kindNull:
-		return nil // array_filter drops null.
-	case kindObject:
-		// An empty container adds nothing, which is array_filter's rule.
-		return sc.object(2, key)
-	case kindArray:
-		return sc.array(2, key)
+		v = text
+	case bool:
+		if t {
+			v = "1"
+		} // false is "", which the filter drops
+	case nil:
+		return nil // array_filter drops null
+	case json.Delim:
+		from := len(m.params)
+		var n int
+		if t == '{' {
+			n, err = r.object(2, key, "")
+		} else {
+			n, err = r.array(2, key, "")
+		}
+		if n > 0 { // array_filter drops an empty array
+			m.entries = append(m.entries, phpEntry{key: key, from: from, to: len(m.params)})
+		}
+		return err
 	}
+	m.entries = append(m.entries, phpEntry{key: key, from: len(m.params), to: len(m.params) + 1})
 	m.params = append(m.params, signing.Param{Key: key, Value: v})
 	return nil
 }
 
-// nestedValue reads one value below the top level, named sc.path, with
-// http_build_query semantics. depth is the level of its container.
-func (sc *scanner) nestedValue(depth int, top string) error {
-	kind, v, err := sc.value()
+// nestedValue reads one value below the top level, named path, as
+// http_build_query writes it. depth is the level of its container.
+func (r *reader) nestedValue(depth int, top, path string) error {
+	tok, err := r.next()
 	if err != nil {
 		return err
 	}
-	switch kind {
-	case kindString, kindNumber:
-	case kindTrue:
-		v = "1"
-	case kindFalse:
+	var v string
+	switch t := tok.(type) {
+	case string:
+		v = t
+	case json.Number:
+		v, _ = phpNumber(string(t))
+	case bool:
 		v = "0"
-	case kindNull:
-		return nil // http_build_query skips null.
-	case kindObject:
-		return sc.object(depth+1, top)
-	case kindArray:
-		return sc.array(depth+1, top)
+		if t {
+			v = "1"
+		}
+	case nil:
+		return nil // http_build_query skips null
+	case json.Delim:
+		if t == '{' {
+			_, err = r.object(depth+1, top, path)
+		} else {
+			_, err = r.array(depth+1, top, path)
+		}
+		return err
 	}
-	sc.m.params = append(sc.m.params, signing.Param{Key: top, Value: v})
-	sc.arena = append(sc.arena, sc.path...)
-	sc.refs = append(sc.refs, pathRef{param: len(sc.m.params) - 1, end: len(sc.arena)})
+	r.m.params = append(r.m.params, signing.Param{Key: top, Path: path, Value: v})
 	return nil
-}
-
-// value reads the next value. For a string it returns the decoded text, for a
-// number its literal text; for an object or array it consumes only the opening
-// bracket.
-func (sc *scanner) value() (kind int, v string, err error) {
-	sc.space()
-	if sc.i >= len(sc.s) {
-		return 0, "", sc.fail("unexpected end of input")
-	}
-	switch c := sc.s[sc.i]; {
-	case c == '"':
-		v, err = sc.str()
-		return kindString, v, err
-	case c == '{':
-		sc.i++
-		return kindObject, "", nil
-	case c == '[':
-		sc.i++
-		return kindArray, "", nil
-	case c == 't':
-		return kindTrue, "", sc.literal("true")
-	case c == 'f':
-		return kindFalse, "", sc.literal("false")
-	case c == 'n':
-		return kindNull, "", sc.literal("null")
-	case c == '-' || ('0' <= c && c <= '9'):
-		v, err = sc.number()
-		return kindNumber, v, err
-	}
-	return 0, "", sc.fail("invalid character looking for a value")
-}
-
-// literal consumes word or fails.
-func (sc *scanner) literal(word string) error {
-	if !strings.HasPrefix(sc.s[sc.i:], word) {
-		return sc.fail("invalid literal")
-	}
-	sc.i += len(word)
-	return nil
-}
-
-// number reads a number by the JSON grammar
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? and returns its text. What
-// follows it is checked by the caller, so "01" fails there, as in
-// encoding/json.
-func (sc *scanner) number() (string, error) {
-	s, i := sc.s, sc.i
-	start := i
-	if s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && '1' <= s[i] && s[i] <= '9':
-		i = digits(s, i+1)
-	default:
-		sc.i = i
-		return "", sc.fail("invalid number")
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			sc.i = i
-			return "", sc.fail("invalid number")
-		}
-		i = digits(s, i)
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			sc.i = i
-			return "", sc.fail("invalid number")
-		}
-		i = digits(s, i)
-	}
-	sc.i = i
-	return s[start:i], nil
-}
-
-// digits returns the index of the first non-digit at or after i.
-func digits(s string, i int) int {
-	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-		i++
-	}
-	return i
-}
-
-// str reads a string whose opening quote is at sc.i. A string without escapes
-// and with valid UTF-8 is a substring of the body; others are decoded by
-// strSlow.
-func (sc *scanner) str() (string, error) {
-	s := sc.s
-	start := sc.i + 1
-	i := start
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c == '"' {
-				sc.i = i + 1
-				return s[start:i], nil
-			}
-			if c == '\\' || c < ' ' {
-				break
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			break
-		}
-		i += size
-	}
-	return sc.strSlow(start, i)
-}
-
-// strSlow decodes the rest of a string from s[i], s[start:i] being plain text,
-// exactly as encoding/json does: the escapes \" \\ \/ \b \f \n \r \t and \uXXXX,
-// a high and low surrogate escape pair joined, any other surrogate escape and
-// each byte of invalid UTF-8 replaced by U+FFFD; raw control characters and
-// other escapes are errors.
-func (sc *scanner) strSlow(start, i int) (string, error) {
-	s := sc.s
-	b := append(sc.esc[:0], s[start:i]...)
-	for {
-		if i >= len(s) {
-			sc.i = i
-			return "", sc.fail("unterminated string")
-		}
-		c := s[i]
-		switch {
-		case c == '"':
-			sc.i = i + 1
-			sc.esc = b
-			return string(b), nil
-		case c == '\\':
-			if i+1 >= len(s) {
-				sc.i = i
-				return "", sc.fail("unterminated string")
-			}
-			switch e := s[i+1]; e {
-			case '"', '\\', '/':
-				b = append(b, e)
-			case 'b':
-				b = append(b, '\b')
-			case 'f':
-				b = append(b, '\f')
-			case 'n':
-				b = append(b, '\n')
-			case 'r':
-				b = append(b, '\r')
-			case 't':
-				b = append(b, '\t')
-			case 'u':
-				r := hex4(s, i+2)
-				if r < 0 {
-					sc.i = i
-					return "", sc.fail(`invalid \u escape`)
-				}
-				i += 6
-				if utf16.IsSurrogate(r) {
-					r2 := rune(-1)
-					if i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
-						r2 = hex4(s, i+2)
-					}
-					if d := utf16.DecodeRune(r, r2); d != unicode.ReplacementChar {
-						r = d
-						i += 6
-					} else {
-						r = unicode.ReplacementChar
-					}
-				}
-				b = utf8.AppendRune(b, r)
-				continue
-			default:
-				sc.i = i
-				return "", sc.fail("invalid escape in string")
-			}
-			i += 2
-		case c < ' ':
-			sc.i = i
-			return "", sc.fail("control character in string")
-		case c < utf8.RuneSelf:
-			b = append(b, c)
-			i++
-		default:
-			// Invalid UTF-8 decodes as RuneError of size 1: one U+FFFD per byte.
-			r, size := utf8.DecodeRuneInString(s[i:])
-			b = utf8.AppendRune(b, r)
-			i += size
-		}
-	}
-}
-
-// hex4 reads the four hex digits at s[i:], or returns -1.
-func hex4(s string, i int) rune {
-	if i+4 > len(s) {
-		return -1
-	}
-	var r rune
-	for _, c := range []byte(s[i : i+4]) {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return -1
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
-}
-
-// zeroNumber reports whether a JSON number literal has the value zero: its
-// mantissa digits are all '0'. PHP reads such a number as int 0 or float 0.0,
-// both falsy.
-func zeroNumber(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == 'e' || c == 'E':
-			return true
-		case c >= '1' && c <= '9':
-			return false
-		}
-	}
-	return true
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
+	"github.com/tousu-go/tousu/internal/httpc"
 )
 
 // EventKindPayment is the Event.ProviderKind of a PAYJS payment notification
@@ -46,7 +47,8 @@ type Notification struct {
 
 // Verify checks a payment notification body (application/x-www-form-urlencoded)
 // and returns it typed. The signature covers every received field, including
-// type and unknown ones, with the PHP rule; a field sent twice is rejected. A
+// type and unknown ones, with the PHP rule, taking the fields in the order of
+// the body as PHP's $_POST does; a field sent twice is rejected. A
 // notification for another mchid matches complaint.ErrUnknownKey. header may be
 // nil; when it names a Content-Type it must be a form.
 //
@@ -63,7 +65,7 @@ func (c *Client) Verify(header http.Header, body []byte) (*Notification, error) 
 	if err != nil {
 		return nil, fmt.Errorf("%w: payjs: %w", complaint.ErrMalformedNotification, err)
 	}
-	params, sig, err := formParams(v)
+	params, sig, err := formParams(v, formOrder(string(body)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", complaint.ErrMalformedNotification, err)
 	}
@@ -117,7 +119,7 @@ func (c *Client) ParseNotification(r *http.Request) (*Notification, error) {
 		return nil, fmt.Errorf("%w: payjs: nil request", complaint.ErrMalformedNotification)
 	}
 	if r.Method != http.MethodPost {
-		return nil, fmt.Errorf("%w: payjs: method %s", complaint.ErrMalformedNotification, r.Method)
+		return nil, fmt.Errorf("%w: payjs: method %s", complaint.ErrMalformedNotification, httpc.ProviderText(r.Method))
 	}
 	body, err := complaint.ReadBody(r, complaint.DefaultMaxBodyBytes)
 	if err != nil {

@@ -1,19 +1,29 @@
 package payjs
 
 import (
+	"crypto/md5"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
+	"strings"
 
+	"github.com/tousu-go/tousu/internal/httpc"
 	"github.com/tousu-go/tousu/signing"
 )
 
-// Rule returns the parameter-string rule of PAYJS's own PHP SDK (payjs-cn/phpsdk
-// sign/checkSign): "sign" excluded, top-level values PHP's array_filter treats
-// as falsy dropped ("" and "0"; typed JSON falsy values are mapped to "" by
-// FlattenJSON), keys sorted like ksort, values raw (no URL encoding: spaces and
-// Chinese stay literal), nested values as "k[sub]=v" in received order, and
-// "&key=<key>" appended.
+// Rule returns PAYJS's parameter-string rule as a signing.ParamRule, for code
+// that combines it with other signing helpers: "sign" excluded, top-level
+// values PHP's array_filter treats as falsy dropped ("" and "0"; typed JSON
+// falsy values are mapped to those by FlattenJSON), values raw (no URL
+// encoding: spaces and Chinese stay literal), nested values as "k[sub]=v" in
+// received order, and "&key=<key>" appended.
+//
+// A ParamRule sorts keys byte by byte and writes "key=<key>" when no pair is
+// left, so Rule matches PAYJS only for parameter sets whose top-level keys are
+// not numeric strings and that keep at least one pair: every set PAYJS is
+// known to send. Signer does not use Rule; it follows PHP in the other cases
+// too (ksort's order for numeric keys, "&key=<key>" for an empty set).
 func Rule() signing.ParamRule {
 	return signing.ParamRule{
 		Exclude:   []string{"sign"},
@@ -22,47 +32,148 @@ func Rule() signing.ParamRule {
 	}
 }
 
-// Signer signs and verifies PAYJS parameter sets: MD5 over Rule's string,
-// upper-case hex, compared in constant time. It never prints its key. A Signer
-// is safe for concurrent use.
+// Signer signs and verifies PAYJS parameter sets the way PAYJS's PHP server
+// does (payjs-cn/phpsdk sign and checkSign):
+//
+//	unset($data['sign']);
+//	$data = array_filter($data);
+//	ksort($data);
+//	return strtoupper(md5(urldecode(http_build_query($data)) . '&key=' . $key));
+//
+// In detail:
+//   - array_filter drops top-level values PHP treats as falsy: "" and "0" (and
+//     what FlattenJSON maps to them); nested values are never dropped;
+//   - ksort orders the top-level keys as PHP 8.2 does: byte order for ordinary
+//     keys, numbers for numeric ones ("9" before "10"), and PHP's own
+//     comparison for mixed sets (see phpKeyCompare); nested values keep their
+//     order;
+//   - http_build_query then urldecode joins "k=v" and "k[sub]=v" with "&",
+//     values raw;
+//   - "&key=<key>" is appended even when nothing is left, so an all-empty set
+//     signs "&key=<key>";
+//   - the MD5 of those UTF-8 bytes is written in upper-case hex.
+//
+// It never prints its key. A Signer is safe for concurrent use.
 type Signer struct {
-	md5 signing.MD5Signer
-	// keepAll, when set, is the second candidate of a lenient signer: the same
-	// rule without the empty-value filter.
-	keepAll *signing.MD5Signer
+	secret signing.Secret
+	// lenient also accepts the candidate signed without array_filter.
+	lenient bool
 }
 
 // NewSigner returns a Signer for the merchant's 通信密钥.
-func NewSigner(key string) *Signer {
-	return &Signer{md5: signing.MD5Signer{Rule: Rule(), Secret: signing.NewSecret(key), Case: signing.Upper}}
-}
+func NewSigner(key string) *Signer { return &Signer{secret: signing.NewSecret(key)} }
 
 // Sign returns the 32-character upper-case signature of params. A "sign"
-// parameter among them is ignored.
-func (s *Signer) Sign(params []signing.Param) string { return s.md5.Sign(params) }
+// parameter among them is ignored. To check a JSON answer use VerifyJSON,
+// which also sees the arrays that print nothing (see FlattenJSON).
+func (s *Signer) Sign(params []signing.Param) string {
+	return signing.MD5Hex(s.sum(params, nil, true), signing.Upper)
+}
 
 // Verify checks sig against params in constant time; a mismatch, a wrong length
 // or lower-case hex is signing.ErrSignatureInvalid. A Lenient signer also
 // accepts the no-filter candidate.
-func (s *Signer) Verify(params []signing.Param, sig string) error {
-	err := s.md5.Verify(params, sig)
-	if err != nil && s.keepAll != nil && s.keepAll.Verify(params, sig) == nil {
+func (s *Signer) Verify(params []signing.Param, sig string) error { return s.verify(params, nil, sig) }
+
+// verify is Verify with the PHP array's entries when they are known (see
+// message.entries); nil entries are derived from params.
+func (s *Signer) verify(params []signing.Param, entries []phpEntry, sig string) error {
+	err := signing.VerifyMD5(s.sum(params, entries, true), sig, signing.Upper, false)
+	if err != nil && s.lenient && signing.VerifyMD5(s.sum(params, entries, false), sig, signing.Upper, false) == nil {
 		return nil
 	}
 	return err
 }
 
 // Lenient returns a signer that signs like s but, when a signature fails under
-// Rule, also accepts one computed without dropping empty and "0" values: the
-// rule of PAYJS's official Java demo and fastadmin plugin. Which filter the
+// PHP's rule, also accepts one computed without dropping empty and "0" values:
+// the rule of PAYJS's official Java demo and fastadmin plugin. Which filter the
 // PAYJS server applies on every endpoint is inferred, not documented (the PHP
 // SDK's array_filter is the evidence), so this is an opt-in fallback for
 // answers or notifications that fail to verify only because of an empty or zero
 // field. It accepts two candidate signatures instead of one.
-func (s *Signer) Lenient() *Signer {
-	keepAll := s.md5
-	keepAll.Rule.Omit = nil
-	return &Signer{md5: s.md5, keepAll: &keepAll}
+func (s *Signer) Lenient() *Signer { return &Signer{secret: s.secret, lenient: true} }
+
+// sum is the MD5 of the string PHP hashes for params, with or without
+// array_filter.
+func (s *Signer) sum(params []signing.Param, entries []phpEntry, filter bool) [md5.Size]byte {
+	// Typical strings fit this stack buffer; longer ones spill to the heap.
+	var arr [512]byte
+	buf := appendPHPQuery(arr[:0], params, entries, filter)
+	buf = append(buf, "&key="...)
+	buf = append(buf, s.secret.Bytes()...)
+	sum := md5.Sum(buf)
+	clear(buf) // it holds the key
+	return sum
+}
+
+// phpEntry is one top-level entry of the PHP array the server signs: the key
+// and its Params, params[from:to].
+type phpEntry struct {
+	key      string
+	from, to int
+}
+
+// appendPHPEntries appends the entries of params: one per top-level Param,
+// and one per run of Params sharing a Key with a non-empty Path (a nested
+// value, as FlattenJSON returns it).
+func appendPHPEntries(entries []phpEntry, params []signing.Param) []phpEntry {
+	for i := 0; i < len(params); {
+		j := i + 1
+		if params[i].Path != "" {
+			for j < len(params) && params[j].Key == params[i].Key && params[j].Path != "" {
+				j++
+			}
+		}
+		entries = append(entries, phpEntry{key: params[i].Key, from: i, to: j})
+		i = j
+	}
+	return entries
+}
+
+// appendPHPQuery appends urldecode(http_build_query(ksort($data))) for params,
+// after removing "sign" and, with filter, array_filter's falsy top-level
+// values. entries, when not nil, are the PHP array's entries; otherwise they
+// are derived from params. Entries that compare equal under ksort (1 and
+// "1.0") keep their given order.
+func appendPHPQuery(dst []byte, params []signing.Param, entries []phpEntry, filter bool) []byte {
+	// Working memory on the stack for the usual sizes (a PAYJS answer has
+	// about a dozen fields); append moves larger sets to the heap.
+	const small = 32
+	var entryBuf, keptBuf [small]phpEntry
+	var keyBuf [small]phpKey
+	var orderBuf [small]int
+	if entries == nil {
+		entries = appendPHPEntries(entryBuf[:0], params)
+	}
+	kept, keys := keptBuf[:0], keyBuf[:0]
+	for _, e := range entries {
+		scalar := e.to == e.from+1 && params[e.from].Path == ""
+		if e.key == "sign" || (filter && scalar && signing.OmitPHPFalsy(params[e.from].Value)) {
+			continue
+		}
+		kept = append(kept, e)
+		keys = append(keys, newPHPKey(e.key))
+	}
+	order := orderBuf[:0]
+	if len(kept) > small {
+		order = make([]int, len(kept))
+	}
+	order = order[:len(kept)]
+	ksortKeys(order, keys)
+	start := len(dst)
+	for _, i := range order {
+		for _, p := range params[kept[i].from:kept[i].to] {
+			if len(dst) > start {
+				dst = append(dst, '&')
+			}
+			dst = append(dst, p.Key...)
+			dst = append(dst, p.Path...)
+			dst = append(dst, '=')
+			dst = append(dst, p.Value...)
+		}
+	}
+	return dst
 }
 
 // SignValues signs form values (the first value of each key). PAYJS requests are
@@ -74,9 +185,11 @@ func (s *Signer) SignValues(v url.Values) string { return s.Sign(signing.ParamsF
 // PAYJS payment notification or request is checked: every received field takes
 // part, including ones this package does not know. A key sent more than once is
 // rejected (PHP would keep the last, most Go code the first; a signed message
-// never has both).
+// never has both). url.Values does not keep the order of the wire, which PHP's
+// ksort depends on only for cyclic mixes of numeric and other keys (see
+// Signer); Client.Verify, which has the body, keeps it.
 func (s *Signer) VerifyValues(v url.Values) error {
-	params, sig, err := formParams(v)
+	params, sig, err := formParams(v, nil)
 	if err != nil {
 		return err
 	}
@@ -101,7 +214,7 @@ func (s *Signer) verifyMessage(m *message) error {
 	if !m.signIsString {
 		return fmt.Errorf("%w: sign is not a string", signing.ErrSignatureInvalid)
 	}
-	return s.Verify(m.params, m.sign)
+	return s.verify(m.params, m.entries, m.sign)
 }
 
 // String describes the signer without its key.
@@ -111,27 +224,47 @@ func (s *Signer) String() string { return "payjs.Signer{key=[REDACTED]}" }
 func (s *Signer) GoString() string { return s.String() }
 
 // formParams turns received form values into Params and the sign. It rejects
-// repeated keys.
-func formParams(v url.Values) ([]signing.Param, string, error) {
+// repeated keys. order, when not nil, is the keys' order on the wire (see
+// formOrder): PHP's $_POST keeps it, and ksort's result depends on it for the
+// mixes of numeric and other keys that PHP compares in a cycle. Without it the
+// Params come in byte order of their keys, which gives PHP's result for every
+// other key set.
+func formParams(v url.Values, order []string) ([]signing.Param, string, error) {
 	params := make([]signing.Param, 0, len(v))
 	sig := ""
 	for k, vs := range v {
 		if len(vs) != 1 {
-			return nil, "", fmt.Errorf("%w: field %q sent %d times", ErrMalformed, k, len(vs))
+			return nil, "", fmt.Errorf("%w: field %q sent %d times", ErrMalformed, httpc.ProviderText(k), len(vs))
 		}
 		if k == "sign" {
 			sig = vs[0]
 		}
-		params = append(params, signing.Param{Key: k, Value: vs[0]})
 	}
-	slices.SortFunc(params, func(a, b signing.Param) int {
-		switch {
-		case a.Key < b.Key:
-			return -1
-		case a.Key > b.Key:
-			return 1
-		}
-		return 0
-	})
+	if len(order) != len(v) {
+		order = slices.Sorted(maps.Keys(v))
+	}
+	for _, k := range order {
+		params = append(params, signing.Param{Key: k, Value: v.Get(k)})
+	}
 	return params, sig, nil
+}
+
+// formOrder returns the keys of a form body in order, skipping what
+// url.ParseQuery skips (empty pairs), so that for a body without repeated keys
+// it lists exactly the keys of url.ParseQuery(body). (formParams rejects
+// repeated keys before it looks at the order.)
+func formOrder(body string) []string {
+	keys := make([]string, 0, strings.Count(body, "&")+1)
+	for body != "" {
+		var pair string
+		pair, body, _ = strings.Cut(body, "&")
+		if pair == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(pair, "=")
+		if k, err := url.QueryUnescape(k); err == nil {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }

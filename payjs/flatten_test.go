@@ -1,22 +1,23 @@
 package payjs
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/tousu-go/tousu/signing"
 )
 
-// flattenSeeds are bodies on which the scanner and the encoding/json
-// reference must agree: real PAYJS answers, the package's test bodies, and
-// JSON edge cases (escapes, surrogates, invalid UTF-8, numbers, nesting,
-// duplicates, whitespace, trailing data).
+// flattenSeeds are the seed corpus of the reader's fuzz targets: real PAYJS
+// answers, the package's test bodies, and JSON edge cases (escapes,
+// surrogates, invalid UTF-8, numbers, nesting, duplicates, whitespace,
+// trailing data). They were the corpus on which the hand-written scanner and
+// the encoding/json reader had to agree, before the scanner was removed.
 var flattenSeeds = []string{
 	// Answers and test bodies.
 	`{"return_code":1,"mchid":"1230000109","out_trade_no":"T 100","payjs_order_id":"2019101503054900456615858",` +
@@ -48,7 +49,11 @@ var flattenSeeds = []string{
 	`{"a":-0,"b":0e5,"c":1E+06,"d":0.0e-0,"e":-0.000,"f":10,"g":0.1,"h":1e0,"i":-1.5E-3}`,
 	`{"a":00}`, `{"a":01}`, `{"a":1.}`, `{"a":.5}`, `{"a":-}`, `{"a":+1}`, `{"a":1e}`, `{"a":1e+}`, `{"a":0x10}`,
 	`{"a":-01}`, `{"a":1.5.5}`, `{"a":1ee5}`, `{"a":Infinity}`, `{"a":NaN}`, `{"a":-0.0e+00}`, `{"a":[0,-0,0.0]}`,
-	`{"a":123456789012345678901234567890}`, `{"a":1e400}`,
+	`{"a":123456789012345678901234567890}`, `{"a":1e400}`, `{"a":-1e400,"b":[1e-400,-1e-400,-0.0]}`,
+	`{"a":1e3,"b":1.0,"c":1e20,"d":0.1,"e":-0.0,"f":1.5e-7,"g":0.30000000000000004,"h":[100000000000005.0]}`,
+	`{"a":9223372036854775807,"b":9223372036854775808,"c":-9223372036854775808,"d":-9223372036854775809}`,
+	// Keys PHP's ksort orders as numbers.
+	`{"10":"a","9":"b","a":"c","1a":"d","-1":"e","01":"f","sign":"x"}`, `{"1":"x","1.0":"y","01":"z"}`,
 	// Escapes and surrogates.
 	`{"a":"\"\\\/\b\f\n\r\t"}`, `{"a":"\u0000\u001f\u007f\u00e9\u4e2d"}`, `{"a":"\'"}`, `{"a":"\x41"}`,
 	`{"a":"\u12"}`, `{"a":"\u12g4"}`, `{"a":"\U0041"}`, `{"a":"\ud83d\ude00"}`, `{"a":"\uD83D\uDE00"}`,
@@ -89,88 +94,233 @@ func manyKeys(n, dup int) string {
 	return b.String()
 }
 
-// flattenSeedFiles are the JSON bodies of testdata.
-func flattenSeedFiles(tb testing.TB) [][]byte {
-	tb.Helper()
-	var out [][]byte
-	for _, dir := range []string{"responses", "complaints"} {
-		files, err := filepath.Glob(filepath.Join("testdata", dir, "*"))
-		if err != nil || len(files) == 0 {
-			tb.Fatalf("no seeds in testdata/%s: %v", dir, err)
+// checkFlatten checks readMessage on body against constructions that do not
+// share its code, and reports the first disagreement ("" when none):
+//   - no panic; an error always wraps ErrMalformed;
+//   - it accepts only what json.Valid accepts, and only objects;
+//   - it accepts every valid object unless refLimits finds a duplicate key or
+//     nesting past maxDepth;
+//   - its Params are, as a multiset, what refFlatten makes of the same body
+//     decoded by json.Unmarshal (order is checked by FuzzSignPHP, whose
+//     bodies have a known order), and sign and return_code are read as in
+//     that decoding;
+//   - the signer round-trips: Sign then Verify succeeds, the body with that
+//     sign added verifies with VerifyJSON, and a changed sign does not.
+func checkFlatten(body []byte) (diff string) {
+	defer func() {
+		if r := recover(); r != nil {
+			diff = fmt.Sprintf("panic: %v", r)
 		}
-		for _, p := range files {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				tb.Fatal(err)
+	}()
+	m, err := readMessage(body)
+	trimmed := strings.TrimLeft(string(body), " \t\r\n")
+	isObject := json.Valid(body) && strings.HasPrefix(trimmed, "{")
+	if err != nil {
+		if !errors.Is(err, ErrMalformed) {
+			return fmt.Sprintf("error does not wrap ErrMalformed: %v", err)
+		}
+		if isObject {
+			if why := refLimits(body); why == "" {
+				return fmt.Sprintf("rejects a valid object: %v", err)
 			}
-			out = append(out, b)
 		}
+		return ""
 	}
-	return out
+	if !isObject {
+		return "accepts what is not a valid JSON object"
+	}
+	if why := refLimits(body); why != "" {
+		return "accepts an object with " + why
+	}
+	var v map[string]any
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return fmt.Sprintf("encoding/json: %v", err)
+	}
+	want := refFlatten(v)
+	got := make([]string, len(m.params))
+	for i, p := range m.params {
+		got[i] = p.Key + "\x00" + p.Path + "\x00" + p.Value
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		return fmt.Sprintf("params\n got %q\nwant %q", got, want)
+	}
+	sign, hasSign := v["sign"]
+	s, isString := sign.(string)
+	if m.signIsString != isString || m.sign != s ||
+		m.signPresent != (hasSign && sign != nil && sign != false && sign != "") {
+		return fmt.Sprintf("sign read as %q (string %v, present %v), decoded %#v", m.sign, m.signIsString, m.signPresent, sign)
+	}
+	rc, hasRC := v["return_code"]
+	wantRC := ""
+	switch x := rc.(type) {
+	case string:
+		wantRC = x
+	case json.Number:
+		wantRC = string(x)
+	}
+	if m.hasReturn != hasRC || m.returnCode != wantRC {
+		return fmt.Sprintf("return_code read as %q (%v), decoded %#v", m.returnCode, m.hasReturn, rc)
+	}
+	return checkRoundTrip(body, m)
 }
 
-// diffFlatten reports how readMessage and refReadMessage disagree on body, or
-// "" when they agree.
-func diffFlatten(body []byte) string {
-	got, gerr := readMessage(body)
-	want, werr := refReadMessage(body)
-	switch {
-	case gerr != nil && !errors.Is(gerr, ErrMalformed):
-		return fmt.Sprintf("scanner error does not wrap ErrMalformed: %v", gerr)
-	case werr != nil && !errors.Is(werr, ErrMalformed):
-		return fmt.Sprintf("reference error does not wrap ErrMalformed: %v", werr)
-	case gerr != nil && werr != nil:
+// checkRoundTrip signs the Params of an accepted body and checks that the
+// signature verifies, in Params and in the body with the sign added.
+func checkRoundTrip(body []byte, m *message) string {
+	signer := NewSigner("fuzz-key")
+	if err := signer.Verify(m.params, signer.Sign(m.params)); err != nil {
+		return fmt.Sprintf("round trip: %v", err)
+	}
+	// The body's own entries, which include arrays that print nothing.
+	sig := signing.MD5Hex(signer.sum(m.params, m.entries, true), signing.Upper)
+	if _, has := refTopKeys(body)["sign"]; has {
 		return ""
-	case gerr != nil:
-		return fmt.Sprintf("scanner rejects what the reference accepts: %v", gerr)
-	case werr != nil:
-		return fmt.Sprintf("scanner accepts what the reference rejects (%v): %+v", werr, *got)
 	}
-	if !slices.Equal(got.params, want.params) {
-		return fmt.Sprintf("params\n got %q\nwant %q", got.params, want.params)
+	end := strings.LastIndexByte(string(body), '}')
+	sep := ","
+	if len(m.params) == 0 && !strings.Contains(string(body[:end]), ":") {
+		sep = ""
 	}
-	if got.sign != want.sign || got.signPresent != want.signPresent || got.signIsString != want.signIsString ||
-		got.returnCode != want.returnCode || got.hasReturn != want.hasReturn {
-		return fmt.Sprintf("message\n got %+v\nwant %+v", *got, *want)
+	signed := string(body[:end]) + sep + `"sign":"` + sig + `"` + string(body[end:])
+	if err := signer.VerifyJSON([]byte(signed)); err != nil {
+		return fmt.Sprintf("signed body %q does not verify: %v", signed, err)
+	}
+	bad := []byte(signed)
+	i := strings.LastIndex(signed, sig)
+	bad[i] = map[bool]byte{true: '1', false: '0'}[bad[i] == '0']
+	if err := signer.VerifyJSON(bad); !errors.Is(err, signing.ErrSignatureInvalid) {
+		return fmt.Sprintf("altered sign: %v", err)
 	}
 	return ""
 }
 
-// FuzzFlattenDifferential: the scanner behind readMessage and the
-// encoding/json Decoder.Token reference both fail (with ErrMalformed) or both
-// succeed with the same Params, sign and return_code.
-func FuzzFlattenDifferential(f *testing.F) {
-	for _, b := range flattenSeedFiles(f) {
+// refTopKeys decodes the top-level keys of a valid object.
+func refTopKeys(body []byte) map[string]json.RawMessage {
+	var v map[string]json.RawMessage
+	_ = json.Unmarshal(body, &v)
+	return v
+}
+
+// refLimits walks a valid JSON document and reports a duplicate key in an
+// object or nesting deeper than maxDepth, the two things readMessage refuses
+// beyond JSON's grammar.
+func refLimits(body []byte) string {
+	var walk func(v json.RawMessage, depth int) string
+	walk = func(v json.RawMessage, depth int) string {
+		v = json.RawMessage(strings.TrimLeft(string(v), " \t\r\n"))
+		if len(v) == 0 || (v[0] != '{' && v[0] != '[') {
+			return ""
+		}
+		if depth > maxDepth {
+			return "nesting too deep"
+		}
+		dec := json.NewDecoder(strings.NewReader(string(v)))
+		dec.Token()
+		seen := map[string]bool{}
+		for dec.More() {
+			if v[0] == '{' {
+				k, _ := dec.Token()
+				if seen[k.(string)] {
+					return fmt.Sprintf("duplicate key %q", k)
+				}
+				seen[k.(string)] = true
+			}
+			var item json.RawMessage
+			if err := dec.Decode(&item); err != nil {
+				return err.Error()
+			}
+			if why := walk(item, depth+1); why != "" {
+				return why
+			}
+		}
+		return ""
+	}
+	return walk(body, 1)
+}
+
+// refFlatten is FlattenJSON's documented result, built from a decoded map:
+// sorted "key\x00path\x00value" strings.
+func refFlatten(v map[string]any) []string {
+	var out []string
+	var nested func(key, path string, x any)
+	nested = func(key, path string, x any) {
+		switch x := x.(type) {
+		case nil:
+		case bool:
+			out = append(out, key+"\x00"+path+"\x00"+map[bool]string{true: "1", false: "0"}[x])
+		case json.Number:
+			text, _ := refNumber(string(x))
+			out = append(out, key+"\x00"+path+"\x00"+text)
+		case string:
+			out = append(out, key+"\x00"+path+"\x00"+x)
+		case map[string]any:
+			for k, y := range x {
+				nested(key, path+"["+k+"]", y)
+			}
+		case []any:
+			for i, y := range x {
+				nested(key, path+"["+strconv.Itoa(i)+"]", y)
+			}
+		}
+	}
+	for k, x := range v {
+		switch x := x.(type) {
+		case bool:
+			out = append(out, k+"\x00\x00"+map[bool]string{true: "1", false: ""}[x])
+		case json.Number:
+			text, zero := refNumber(string(x))
+			if zero {
+				text = "0"
+			}
+			out = append(out, k+"\x00\x00"+text)
+		default:
+			nested(k, "", x)
+		}
+	}
+	slices.Sort(out)
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// FuzzFlattenJSON runs checkFlatten on arbitrary bytes, seeded with the
+// corpus the scanner and the token reader were compared on.
+func FuzzFlattenJSON(f *testing.F) {
+	for _, b := range seedBodies(f, "responses", "complaints") {
 		f.Add(b)
 	}
 	for _, s := range flattenSeeds {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		if d := diffFlatten(body); d != "" {
+		if d := checkFlatten(body); d != "" {
 			t.Fatalf("%q: %s", body, d)
 		}
 	})
 }
 
-func TestFlattenDifferentialSeeds(t *testing.T) {
-	for _, b := range flattenSeedFiles(t) {
-		if d := diffFlatten(b); d != "" {
+func TestFlattenSeeds(t *testing.T) {
+	for _, b := range seedBodies(t, "responses", "complaints") {
+		if d := checkFlatten(b); d != "" {
 			t.Errorf("%q: %s", b, d)
 		}
 	}
 	for _, s := range flattenSeeds {
-		if d := diffFlatten([]byte(s)); d != "" {
+		if d := checkFlatten([]byte(s)); d != "" {
 			t.Errorf("%q: %s", s, d)
 		}
 	}
 }
 
-// TestFlattenDifferentialMutations compares the two readers on deterministic
-// byte-level mutations of the seeds, so plain `go test` covers far more than
-// the seed list without the fuzzing engine.
-func TestFlattenDifferentialMutations(t *testing.T) {
-	seeds := flattenSeedFiles(t)
+// TestFlattenMutations runs checkFlatten on deterministic byte-level
+// mutations of the seeds, so plain `go test` covers far more than the seed
+// list without the fuzzing engine.
+func TestFlattenMutations(t *testing.T) {
+	seeds := seedBodies(t, "responses", "complaints")
 	for _, s := range flattenSeeds {
 		seeds = append(seeds, []byte(s))
 	}
@@ -200,7 +350,7 @@ func TestFlattenDifferentialMutations(t *testing.T) {
 				b = slices.Insert(b, rng.IntN(len(b)+1), slices.Clone(b[i:j])...)
 			}
 		}
-		if d := diffFlatten(b); d != "" {
+		if d := checkFlatten(b); d != "" {
 			t.Fatalf("%q: %s", b, d)
 		}
 	}
@@ -248,8 +398,19 @@ func TestFlattenStrings(t *testing.T) {
 	}
 }
 
-// BenchmarkReadMessage compares the scanner with the encoding/json reference
-// on the bodies of the check and complaint answers.
+// unmarshalFloor is the floor of the comparison: a plain json.Unmarshal of the
+// same body into map[string]any, which neither keeps order nor numbers' text.
+func unmarshalFloor(body []byte) (*message, error) {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, err
+	}
+	return &message{}, nil
+}
+
+// BenchmarkReadMessage measures the reader on the bodies of the check and
+// complaint answers beside its floor, a plain json.Unmarshal of the same body
+// into map[string]any (which keeps neither order nor numbers' text).
 func BenchmarkReadMessage(b *testing.B) {
 	var complaints strings.Builder
 	complaints.WriteString(`{"return_code":1,"return_msg":"SUCCESS","complaints":[`)
@@ -272,7 +433,7 @@ func BenchmarkReadMessage(b *testing.B) {
 		for _, impl := range []struct {
 			name string
 			read func([]byte) (*message, error)
-		}{{"scanner", readMessage}, {"reference", refReadMessage}} {
+		}{{"reader", readMessage}, {"unmarshal-floor", unmarshalFloor}} {
 			b.Run(bb.name+"/"+impl.name, func(b *testing.B) {
 				b.SetBytes(int64(len(bb.body)))
 				b.ReportAllocs()
