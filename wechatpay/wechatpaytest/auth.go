@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/tousu-go/tousu/signing"
-	"github.com/tousu-go/tousu/wechatpay"
 )
 
 // This file is the server half of WeChat Pay's request authentication, written
@@ -133,7 +132,7 @@ func signMessage(method, target, timestamp, nonce string, body []byte) []byte {
 // echoes in a SIGN_ERROR's sign_information, for debugging.
 const truncatedSignMessageLen = 256
 
-func newSignInformation(method, target string, msg []byte) wechatpay.SignInformation {
+func newSignInformation(method, target string, msg []byte) *signInformation {
 	t := msg
 	if len(t) > truncatedSignMessageLen {
 		t = t[:truncatedSignMessageLen]
@@ -141,7 +140,7 @@ func newSignInformation(method, target string, msg []byte) wechatpay.SignInforma
 			t = t[:len(t)-1]
 		}
 	}
-	return wechatpay.SignInformation{Method: method, URL: target, SignMessageLength: len(msg), TruncatedSignMessage: string(t)}
+	return &signInformation{Method: method, URL: target, SignMessageLength: len(msg), TruncatedSignMessage: string(t)}
 }
 
 // verifyRequest authenticates r whose signed body is body (the JSON body, or
@@ -149,33 +148,35 @@ func newSignInformation(method, target string, msg []byte) wechatpay.SignInforma
 func (s *Server) verifyRequest(r *http.Request, body []byte) *response {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return apiError(http.StatusUnauthorized, "SIGN_ERROR", "Http头缺少Authorization或格式错误", nil)
+		return apiError(http.StatusUnauthorized, codeSignError, "Http头缺少Authorization或格式错误", nil)
 	}
 	a, err := parseAuthorization(h)
 	if err != nil {
-		return apiError(http.StatusUnauthorized, "SIGN_ERROR", "Http头Authorization值格式错误，请参考《微信支付商户REST API签名规则》", nil)
+		return apiError(http.StatusUnauthorized, codeSignError, "Http头Authorization值格式错误，请参考《微信支付商户REST API签名规则》", nil)
 	}
 	if a.MchID != s.cfg.mchID {
-		return apiError(http.StatusUnauthorized, "SIGN_ERROR", "Authorization中的商户号mchid与商户不匹配", nil)
+		return apiError(http.StatusUnauthorized, codeSignError, "Authorization中的商户号mchid与商户不匹配", nil)
 	}
 	if a.SerialNo != s.cfg.merchantSerial {
-		return apiError(http.StatusUnauthorized, "SIGN_ERROR", "商户证书序列号有误。请使用签名私钥匹配的证书序列号", nil)
+		return apiError(http.StatusUnauthorized, codeSignError, "商户证书序列号有误。请使用签名私钥匹配的证书序列号", nil)
 	}
 	ts, ok := parseUnix(a.Timestamp)
 	if !ok {
-		return apiError(http.StatusUnauthorized, "SIGN_ERROR", "Authorization中的timestamp格式错误", nil)
+		return apiError(http.StatusUnauthorized, codeSignError, "Authorization中的timestamp格式错误", nil)
 	}
 	if d := s.cfg.now().Sub(time.Unix(ts, 0)); d > maxSkew || d < -maxSkew {
-		return apiError(http.StatusUnauthorized, "SIGN_ERROR", "Authorization中的timestamp与当前时间相差超过5分钟", nil)
+		return apiError(http.StatusUnauthorized, codeSignError, "Authorization中的timestamp与当前时间相差超过5分钟", nil)
 	}
 	if len(a.NonceStr) > 64 {
-		return apiError(http.StatusUnauthorized, "SIGN_ERROR", "Authorization中的nonce_str过长", nil)
+		return apiError(http.StatusUnauthorized, codeSignError, "Authorization中的nonce_str过长", nil)
 	}
 	target := requestTarget(r)
 	msg := signMessage(r.Method, target, a.Timestamp, a.NonceStr, body)
 	if err := signing.VerifyRSABase64(s.cfg.merchantPub, crypto.SHA256, msg, a.Signature); err != nil {
 		info := newSignInformation(r.Method, target, msg)
-		return apiError(http.StatusUnauthorized, "SIGN_ERROR", "签名错误", &wechatpay.ErrorDetail{SignInformation: &info})
+		return apiError(http.StatusUnauthorized, codeSignError, "签名错误", &errorDetail{
+			Field: "signature", Issue: "sign not match", Location: "authorization", SignInformation: info,
+		})
 	}
 	return nil
 }

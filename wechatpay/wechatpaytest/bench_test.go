@@ -46,7 +46,7 @@ func BenchmarkBuildNotification(b *testing.B) {
 	s := newServer()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, _, err := s.buildNotification("200201820250101080076610000", "USER_RESPONSE", nil); err != nil {
+		if _, err := s.buildNotification("200201820250101080076610000", "USER_RESPONSE", nil); err != nil {
 			b.Fatal(err)
 		}
 	}

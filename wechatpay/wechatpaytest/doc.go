@@ -17,12 +17,28 @@
 //     platform certificates served encrypted from /v3/certificates
 //     (CertificateMode), or both during the grey switch (BothModes, where the
 //     request's Wechatpay-Serial picks the signing key), with rotation;
+//   - requests are read as WeChat reads them, into the server's own structs
+//     written from WeChat's field tables, not package wechatpay's: an unknown
+//     field (or one spelled in another letter case), a wrong JSON type or a
+//     missing required field is 400 PARAM_ERROR naming the field, and so is a
+//     query parameter the endpoint does not take (for example algorithm_type
+//     on /v3/global/certificates; /v3/certificates takes RSA, SM2 or ALL);
+//   - answers are encoded from the server's own structs too: every field
+//     WeChat documents as required is sent, zero or not (global refunded
+//     amounts before any refund, a 0-fen amount), optional ones are left out
+//     when the seeded value is zero, and region-only fields appear only in
+//     their region; the tests hold them to WeChat's documented JSON examples
+//     (testdata/docs);
 //   - complaints, history, uploaded images and the notification URL are kept in
 //     memory: list (complaints-v2, begin/end dates within 30 days, limit 1..50,
 //     offset paging), detail, negotiation-historys (limit 1..300), reply,
 //     complete, refund decision and immediate-service replies change state and
 //     append history, documented limits answer 400 PARAM_ERROR;
 //   - the Global region serves the /v3/global/... family with its differences;
+//     its complaints carry mainland-form media URLs, as WeChat's do, and an
+//     image downloads from /v3/global/merchant-service/images/{media_id} with
+//     the required complaint_id of the complaint it belongs to (or from the
+//     mainland-form URL itself, which takes no query);
 //   - complaint callbacks are encrypted with AES-256-GCM under the APIv3 key,
 //     signed, and POSTed to the registered URL (Notify) or built for a direct
 //     handler call (NewNotificationRequest).
@@ -55,17 +71,40 @@
 // certificate serials and APIv3 key, so one server's client does not accept
 // another server's signatures. WithFreshKeys generates keys for one server.
 //
+// # Notification URLs and local handlers
+//
+// The create and update calls accept what the SDK accepts: an https URL, or an
+// http:// URL whose host is a loopback host (localhost, an address in
+// 127.0.0.0/8, or [::1]), so an httptest.Server on the test machine can be
+// registered and receive the callbacks (see the localHandler example). Real
+// WeChat accepts https only. SetNotificationURL registers any URL without
+// checking it.
+//
 // # Where the fake chooses
 //
 // Some behaviour is undocumented or unknown; the fake picks one and keeps it:
 // the list is newest first and carries total_count only at offset 0 (as
 // documented); history is oldest first with total_count on every page;
 // complete on a PROCESSED complaint is a no-op 204; the notification-URL
-// create overwrites an existing URL; http:// notification URLs are accepted
-// for loopback hosts only (so an httptest.Server can receive callbacks);
+// create overwrites an existing URL; a mainland complaint seeded without a
+// problem description answers the name of its problem type (see
+// AddComplaint); optional booleans are sent only when true, except
+// is_returned_to_same_machine, which WeChat's example shows as false; a
+// history entry sends one complaint_media_list object, its first;
 // immediate-service replies are accepted for any complaint; refund decisions
 // only for problem_type REFUND; media ids are matched exactly as escaped in
 // their URL (a re-escaped or unescaped id is 404); callbacks are not retried;
 // there are no SM2 certificates. Invalid options make NewServer panic, as
 // httptest.NewServer does when it cannot listen.
+//
+// # Files
+//
+// server.go and client.go hold the server and its options; handler.go routes
+// requests and auth.go verifies their signatures; decode.go reads request
+// bodies and queries strictly; wire.go and message.go are what the server
+// sends; respond.go signs answers and injects faults; state.go seeds and
+// inspects complaints; complaints.go, history.go and actions.go serve the
+// complaint endpoints; images.go, notifyurl.go and certificates.go the others;
+// notify.go sends callbacks; seed.go makes sample complaints; keys.go makes
+// keys and certificates.
 package wechatpaytest

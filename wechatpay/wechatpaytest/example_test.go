@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
@@ -83,6 +85,55 @@ func ExampleServer_Notify() {
 	// 200 <nil>
 	// true created
 	// 401
+}
+
+// A handler on the test machine receives the server's callbacks: register an
+// httptest.Server's plain http:// URL (the server, like the SDK, accepts http
+// on a loopback host: localhost, 127.0.0.0/8 or [::1]; real WeChat requires
+// https), then push a callback. The handler verifies and decrypts it with the
+// client, as a production handler would.
+func ExampleServer_localHandler() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	client, err := wechatpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer client.Close()
+	ctx := context.Background()
+
+	actions := make(chan wechatpay.ActionType, 1)
+	local := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := client.ParseNotification(r)
+		if err != nil {
+			http.Error(w, `{"code":"FAIL","message":"失败"}`, http.StatusUnauthorized)
+			return
+		}
+		actions <- n.Decrypted.ActionType
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer local.Close()
+
+	// Register the local URL through the notification-URL create API.
+	body := []byte(`{"url":"` + local.URL + `/wechatpay/complaints"}`)
+	if _, err := client.Do(ctx, http.MethodPost, "/v3/merchant-service/complaint-notifications", body); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(strings.HasPrefix(srv.NotificationURL(), "http://127.0.0.1:"))
+
+	c := srv.AddComplaint(srv.SampleComplaint(0))
+	status, err := srv.Notify(ctx, c.ComplaintID, wechatpay.ActionCreateComplaint)
+	fmt.Println(status, err, <-actions)
+
+	// Plain http to any other host is refused, as WeChat refuses it.
+	_, err = client.Do(ctx, http.MethodPost, "/v3/merchant-service/complaint-notifications", []byte(`{"url":"http://shop.example/n"}`))
+	fmt.Println(errors.Is(err, complaint.ErrInvalidRequest))
+	// Output:
+	// true
+	// 204 <nil> CREATE_COMPLAINT
+	// true
 }
 
 // NewNotificationRequest builds a callback for calling a handler directly,

@@ -6,6 +6,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -123,6 +127,79 @@ func FuzzHandler(f *testing.F) {
 			var e struct{ Code, Message string }
 			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Code == "" || e.Message == "" {
 				t.Fatalf("%d error body %q", rec.Code, rec.Body.Bytes())
+			}
+		}
+	})
+}
+
+// FuzzDecodeStrict: any body is decoded into a request struct or refused with
+// a 400 PARAM_ERROR naming a field, never a panic; what is accepted encodes
+// back to a body that is accepted again and encodes the same.
+func FuzzDecodeStrict(f *testing.F) {
+	for _, name := range []string{"request_response_immediate_service.json", "request_response_mainland.json", "request_update_refund_progress.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "docs", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"complainted_mchid":"1","message":{"blocks":[{"type":"TEXT","text":{"text":"x","Is_Bold":true}}]},"idempotent_id":"1"}`))
+	f.Add([]byte(`{"complainted_mchid":1}`))
+	f.Add([]byte(`{"message":{"blocks":[{"button":{"invalid_info":{"expired_time":"2015-05-20T13:29:35+08:00"}}}]}}{}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var req immediateServiceBody
+		bad := decodeStrict(body, &req, nil)
+		if bad != nil {
+			var e struct {
+				Code   string `json:"code"`
+				Detail struct {
+					Field string `json:"field"`
+				} `json:"detail"`
+			}
+			if bad.status != http.StatusBadRequest || json.Unmarshal(bad.body, &e) != nil || e.Code != codeParamError || e.Detail.Field == "" {
+				t.Fatalf("rejection %d %s", bad.status, bad.body)
+			}
+			return
+		}
+		again, err := json.Marshal(&req)
+		if err != nil {
+			t.Fatalf("accepted %q, cannot encode it: %v", body, err)
+		}
+		var req2 immediateServiceBody
+		if bad := decodeStrict(again, &req2, nil); bad != nil {
+			t.Fatalf("re-encoded %s refused: %s", again, bad.body)
+		}
+		if third, _ := json.Marshal(&req2); !bytes.Equal(third, again) {
+			t.Fatalf("round trip of %s is not stable: %s, then %s", body, again, third)
+		}
+	})
+}
+
+// FuzzCheckQuery: any raw query is accepted or refused with a 400 naming a
+// query parameter; what is accepted holds only allowed keys, once each.
+func FuzzCheckQuery(f *testing.F) {
+	f.Add("begin_date=2025-06-01&end_date=2025-06-30&limit=5&offset=0")
+	f.Add("limit=1&limit=2")
+	f.Add("Limit=1")
+	f.Add("a=%zz")
+	f.Add("limit=1;offset=2")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, raw string) {
+		bad := checkQuery(raw, listParams)
+		if bad != nil {
+			if bad.status != http.StatusBadRequest || !strings.Contains(string(bad.body), `"location":"query"`) {
+				t.Fatalf("rejection %d %s", bad.status, bad.body)
+			}
+			return
+		}
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			t.Fatalf("accepted unparsable %q", raw)
+		}
+		for k, v := range q {
+			if !slices.Contains(listParams, k) || len(v) != 1 {
+				t.Fatalf("accepted %q", raw)
 			}
 		}
 	})

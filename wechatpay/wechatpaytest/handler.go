@@ -9,7 +9,7 @@ import (
 )
 
 // maxBody bounds a request body: a 2 MB image plus the multipart framing.
-const maxBody = wechatpay.MaxImageBytes + 64<<10
+const maxBody = maxImageBytes + 64<<10
 
 // call is one authenticated request on its way to a route.
 type call struct {
@@ -25,6 +25,9 @@ type route struct {
 	id       string
 	media    string
 	isUpload bool
+	// query lists the query parameters the endpoint takes; any other is
+	// PARAM_ERROR.
+	query []string
 	// err is the answer when no handler matched (404 or 405).
 	err *response
 }
@@ -51,30 +54,46 @@ func (s *Server) certificatesPath() string {
 	return "/v3/certificates"
 }
 
-// ImageURL returns the media URL this server serves mediaID under (mediaID as
-// it appears in a URL, already escaped).
+// mainlandImagesPrefix is where WeChat's media URLs point, in both regions:
+// the global list, too, returns mainland-form URLs.
+const mainlandImagesPrefix = "/v3/merchant-service/images/"
+
+// ImageURL returns the media URL this server gives out for mediaID (mediaID as
+// it appears in a URL, already escaped): the mainland form
+// <URL>/v3/merchant-service/images/<media_id>, in both regions, as WeChat's
+// global list returns mainland-form URLs too. The server answers a signed GET
+// on it; a Global server also serves the image at
+// /v3/global/merchant-service/images/<media_id>?complaint_id=<id>, where
+// complaint_id is required and must be the complaint the image belongs to.
 func (s *Server) ImageURL(mediaID string) string {
-	return s.URL + s.servicePrefix() + "/images/" + mediaID
+	return s.URL + mainlandImagesPrefix + mediaID
 }
 
 var (
 	errNoRoute = notFound("无法找到该资源")
-	errMethod  = apiError(http.StatusMethodNotAllowed, wechatpay.CodeInvalidRequest, "请求方法不被允许", nil)
+	errMethod  = apiError(http.StatusMethodNotAllowed, codeInvalidRequest, "请求方法不被允许", nil)
 )
 
 // route finds the handler for method and the escaped path.
 func (s *Server) route(method, path string) route {
-	one := func(want string, h func(*call) *response) route {
+	one := func(want string, h func(*call) *response, query ...string) route {
 		if method != want {
 			return route{err: errMethod}
 		}
-		return route{handle: h}
+		return route{handle: h, query: query}
 	}
+	global := s.cfg.region == wechatpay.RegionGlobal
 	switch path {
 	case s.certificatesPath():
-		return one(http.MethodGet, s.handleCertificates)
+		if global {
+			return one(http.MethodGet, s.handleCertificates) // takes no algorithm_type
+		}
+		return one(http.MethodGet, s.handleCertificates, certificateParams...)
 	case s.complaintsPath():
-		return one(http.MethodGet, s.handleList)
+		if global {
+			return one(http.MethodGet, s.handleList, globalListParams...)
+		}
+		return one(http.MethodGet, s.handleList, listParams...)
 	case s.servicePrefix() + "/complaint-notifications":
 		switch method {
 		case http.MethodPost:
@@ -93,6 +112,17 @@ func (s *Server) route(method, path string) route {
 		return rt
 	}
 	if rest, ok := strings.CutPrefix(path, s.servicePrefix()+"/images/"); ok && rest != "" {
+		var rt route
+		if global {
+			rt = one(http.MethodGet, s.handleGlobalImage, globalImageParams...)
+		} else {
+			rt = one(http.MethodGet, s.handleImage)
+		}
+		rt.media = rest
+		return rt
+	}
+	if rest, ok := strings.CutPrefix(path, mainlandImagesPrefix); ok && global && rest != "" && rest != "upload" {
+		// The mainland-form URL a global list gives out.
 		rt := one(http.MethodGet, s.handleImage)
 		rt.media = rest
 		return rt
@@ -108,20 +138,28 @@ func (s *Server) route(method, path string) route {
 	var rt route
 	switch action {
 	case "":
-		rt = one(http.MethodGet, s.handleDetail)
+		if global {
+			rt = one(http.MethodGet, s.handleDetail, languageParams...)
+		} else {
+			rt = one(http.MethodGet, s.handleDetail)
+		}
 	case "negotiation-historys":
-		rt = one(http.MethodGet, s.handleHistory)
+		if global {
+			rt = one(http.MethodGet, s.handleHistory, globalHistoryParams...)
+		} else {
+			rt = one(http.MethodGet, s.handleHistory, historyParams...)
+		}
 	case "response":
 		rt = one(http.MethodPost, s.handleReply)
 	case "complete":
 		rt = one(http.MethodPost, s.handleComplete)
 	case "update-refund-progress":
-		if s.cfg.region == wechatpay.RegionGlobal {
+		if global {
 			return route{err: errNoRoute}
 		}
 		rt = one(http.MethodPost, s.handleRefundProgress)
 	case "response-immediate-service":
-		if s.cfg.region == wechatpay.RegionGlobal {
+		if global {
 			return route{err: errNoRoute}
 		}
 		rt = one(http.MethodPost, s.handleImmediateService)
@@ -182,7 +220,10 @@ func (s *Server) handle(r *http.Request, body []byte) *response {
 		return bad
 	}
 	if s.takeFault(r.URL.Path, func(f Fault) bool { return f == FaultServerError }) == FaultServerError {
-		return apiError(http.StatusInternalServerError, wechatpay.CodeSystemError, "系统错误", nil)
+		return apiError(http.StatusInternalServerError, codeSystemError, "系统错误", nil)
+	}
+	if bad := checkQuery(r.URL.RawQuery, rt.query); bad != nil {
+		return bad
 	}
 	return rt.handle(&call{r: r, body: body, id: rt.id, media: rt.media, upload: up})
 }
@@ -192,7 +233,7 @@ func (s *Server) countCall() *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.rateLimit >= 0 && s.served >= s.rateLimit {
-		return apiError(http.StatusTooManyRequests, wechatpay.CodeFrequencyLimited, "请求过于频繁，请稍后再试", nil)
+		return apiError(http.StatusTooManyRequests, codeFrequencyLimited, "请求过于频繁，请稍后再试", nil)
 	}
 	s.served++
 	return nil

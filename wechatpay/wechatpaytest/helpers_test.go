@@ -165,13 +165,17 @@ func multipartUpload(t *testing.T, meta []byte, filename string, file []byte) ([
 func (c *tclient) upload(t *testing.T, prefix, filename string, file []byte, sha string) reply {
 	t.Helper()
 	if sha == "" {
-		sum := sha256.Sum256(file)
-		sha = hex.EncodeToString(sum[:])
+		sha = sha256Hex(file)
 	}
 	meta := []byte(fmt.Sprintf(`{"filename":"%s","sha256":"%s"}`, filename, sha))
 	body, ct := multipartUpload(t, meta, filename, file)
 	target := prefix + "/images/upload"
 	return c.send(t, http.MethodPost, target, body, ct, c.authHeader(http.MethodPost, target, meta))
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // verifyWith checks a response or callback signature (TS\nNONCE\nBODY\n) with

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -12,8 +11,6 @@ import (
 	"net/http"
 	"path"
 	"strings"
-
-	"github.com/tousu-go/tousu/wechatpay"
 )
 
 type storedImage struct {
@@ -37,7 +34,7 @@ const maxMetaBytes = 4 << 10
 func parseUpload(contentType string, body []byte) (*upload, *response) {
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, apiError(http.StatusBadRequest, wechatpay.CodeInvalidRequest, "Content-Type应为multipart/form-data", nil)
+		return nil, apiError(http.StatusBadRequest, codeInvalidRequest, "Content-Type应为multipart/form-data", nil)
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	up := &upload{}
@@ -58,7 +55,7 @@ func parseUpload(contentType string, body []byte) (*upload, *response) {
 			}
 			haveMeta = true
 		case "file":
-			up.file, err = io.ReadAll(io.LimitReader(p, wechatpay.MaxImageBytes+1))
+			up.file, err = io.ReadAll(io.LimitReader(p, maxImageBytes+1))
 			if err != nil || haveFile {
 				return nil, paramError("file", "格式错误")
 			}
@@ -101,9 +98,15 @@ func sniffImage(b []byte) (string, bool) {
 
 func (s *Server) handleUpload(c *call) *response {
 	up := c.upload
-	var meta wechatpay.ImageMeta
-	if err := json.Unmarshal(up.meta, &meta); err != nil {
-		return paramError("meta", "不是有效的JSON")
+	var meta imageMeta
+	if bad := decodeStrict(up.meta, &meta, metaRequired); bad != nil {
+		return bad
+	}
+	if meta.Filename == "" {
+		return paramError("meta.filename", "不能为空")
+	}
+	if meta.SHA256 == "" {
+		return paramError("meta.sha256", "不能为空")
 	}
 	ext, ok := imageExt(meta.Filename)
 	if !ok {
@@ -112,7 +115,7 @@ func (s *Server) handleUpload(c *call) *response {
 	if len(up.file) == 0 {
 		return paramError("file", "不能为空")
 	}
-	if len(up.file) > wechatpay.MaxImageBytes {
+	if len(up.file) > maxImageBytes {
 		return paramError("file", "图片大小不能超过2M")
 	}
 	sum := sha256.Sum256(up.file)
@@ -127,22 +130,13 @@ func (s *Server) handleUpload(c *call) *response {
 	s.mu.Lock()
 	s.images[id] = &storedImage{data: up.file, contentType: ct, uploaded: true}
 	s.mu.Unlock()
-	return jsonResponse(http.StatusOK, wechatpay.UploadImageResponse{MediaID: id})
+	return jsonResponse(http.StatusOK, mediaIDBody{MediaID: id})
 }
 
 // handleImage serves an image by its media id exactly as it appears in the
 // media URL: a client that re-escapes or unescapes the id gets 404, as with
 // WeChat. The answer carries no Wechatpay-* signature.
 func (s *Server) handleImage(c *call) *response {
-	if s.cfg.region == wechatpay.RegionGlobal {
-		id := c.r.URL.Query().Get("complaint_id")
-		if id == "" {
-			return queryParamError("complaint_id", "不能为空")
-		}
-		if _, ok := s.Complaint(id); !ok {
-			return notFound("投诉单不存在")
-		}
-	}
 	s.mu.Lock()
 	im, ok := s.images[c.media]
 	s.mu.Unlock()
@@ -150,6 +144,27 @@ func (s *Server) handleImage(c *call) *response {
 		return notFound("图片不存在")
 	}
 	return &response{status: http.StatusOK, body: im.data, contentType: im.contentType, unsigned: true}
+}
+
+// handleGlobalImage serves /v3/global/merchant-service/images/{media_id}: the
+// complaint_id query is required, and the image must belong to that complaint
+// (its media list or its history).
+func (s *Server) handleGlobalImage(c *call) *response {
+	id := c.r.URL.Query().Get("complaint_id")
+	if id == "" {
+		return queryParamError("complaint_id", "不能为空")
+	}
+	s.mu.Lock()
+	st, ok := s.complaints[id]
+	owns := ok && st.hasMediaLocked(c.media)
+	s.mu.Unlock()
+	if !ok {
+		return notFound("投诉单不存在")
+	}
+	if !owns {
+		return notFound("图片不存在")
+	}
+	return s.handleImage(c)
 }
 
 // Image returns the bytes and content type stored under mediaID (escaped as in

@@ -113,8 +113,13 @@ func TestCertificateMode(t *testing.T) {
 	if r.status != 200 || len(resp.Data) != 0 {
 		t.Errorf("SM2: %d %s", r.status, r.body)
 	}
-	if r = tc.do(t, http.MethodGet, "/v3/certificates?algorithm_type=DSA", nil); r.status != http.StatusBadRequest {
-		t.Errorf("DSA: %d", r.status)
+	if got := downloadCerts(t, s, tc, "/v3/certificates?algorithm_type=ALL"); len(got) != 1 {
+		t.Errorf("ALL: %d certificates", len(got))
+	}
+	for _, q := range []string{"algorithm_type=DSA", "algorithm_type=rsa", "algorithm_type=RSA&algorithm_type=SM2", "algorithmType=RSA"} {
+		if r = tc.do(t, http.MethodGet, "/v3/certificates?"+q, nil); r.status != http.StatusBadRequest || r.errCode(t) != "PARAM_ERROR" {
+			t.Errorf("%s: %d %s", q, r.status, r.body)
+		}
 	}
 }
 

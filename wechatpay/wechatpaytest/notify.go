@@ -89,8 +89,23 @@ func newEventID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
+// builtNotification is a complaint callback ready to send.
+type builtNotification struct {
+	header    http.Header
+	body      []byte
+	id        string
+	eventType wechatpay.EventType
+}
+
+// Event types the server sends (fact sheet §5.1).
+const (
+	eventComplaintCreate      = "COMPLAINT.CREATE"
+	eventComplaintStateChange = "COMPLAINT.STATE_CHANGE"
+	actionCreateComplaint     = "CREATE_COMPLAINT"
+)
+
 // buildNotification returns the headers and body of a complaint callback.
-func (s *Server) buildNotification(complaintID string, action wechatpay.ActionType, opts []NotifyOption) (http.Header, []byte, *wechatpay.Notification, error) {
+func (s *Server) buildNotification(complaintID string, action wechatpay.ActionType, opts []NotifyOption) (*builtNotification, error) {
 	nc := notifyConfig{}
 	for _, o := range opts {
 		o(&nc)
@@ -99,14 +114,14 @@ func (s *Server) buildNotification(complaintID string, action wechatpay.ActionTy
 		nc.id = newEventID()
 	}
 	if nc.eventType == "" {
-		nc.eventType = wechatpay.EventComplaintStateChange
-		if action == wechatpay.ActionCreateComplaint {
-			nc.eventType = wechatpay.EventComplaintCreate
+		nc.eventType = eventComplaintStateChange
+		if action == actionCreateComplaint {
+			nc.eventType = eventComplaintCreate
 		}
 	}
 	if nc.summary == "" {
 		nc.summary = "投诉状态变更"
-		if nc.eventType == wechatpay.EventComplaintCreate {
+		if nc.eventType == eventComplaintCreate {
 			nc.summary = "产生新投诉"
 		}
 	}
@@ -117,21 +132,21 @@ func (s *Server) buildNotification(complaintID string, action wechatpay.ActionTy
 	if nc.associatedData != nil {
 		ad = *nc.associatedData
 	}
-	plain, err := json.Marshal(wechatpay.NotificationResource{ComplaintID: complaintID, ActionType: action})
+	plain, err := json.Marshal(notificationResource{ComplaintID: complaintID, ActionType: string(action)})
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("wechatpaytest: encoding the resource: %w", err)
+		return nil, fmt.Errorf("wechatpaytest: encoding the resource: %w", err)
 	}
-	var res wechatpay.EncryptedResource
+	var res encryptedBody
 	if nc.nonce != nil && len(*nc.nonce) == signing.AESGCMNonceSize {
 		ct, err := s.gcm.Seal(nil, []byte(*nc.nonce), plain, []byte(ad))
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("wechatpaytest: encrypting the resource: %w", err)
+			return nil, fmt.Errorf("wechatpaytest: encrypting the resource: %w", err)
 		}
-		res = wechatpay.EncryptedResource{Algorithm: wechatpay.AlgorithmAEADAES256GCM, Ciphertext: signing.EncodeBase64(ct), AssociatedData: ad, Nonce: *nc.nonce}
+		res = encryptedBody{Algorithm: algorithmAEADAES256GCM, Ciphertext: signing.EncodeBase64(ct), AssociatedData: ad, Nonce: *nc.nonce}
 	} else {
 		res, err = s.encrypt(plain, ad)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("wechatpaytest: encrypting the resource: %w", err)
+			return nil, fmt.Errorf("wechatpaytest: encrypting the resource: %w", err)
 		}
 		if nc.nonce != nil {
 			res.Nonce = *nc.nonce
@@ -141,17 +156,16 @@ func (s *Server) buildNotification(complaintID string, action wechatpay.ActionTy
 	if nc.algorithm != "" {
 		res.Algorithm = nc.algorithm
 	}
-	n := &wechatpay.Notification{
+	body, err := json.Marshal(notificationEnvelope{
 		ID:           nc.id,
-		CreateTime:   beijingSecond(nc.createTime),
-		EventType:    nc.eventType,
+		CreateTime:   wireSecond(nc.createTime),
+		EventType:    string(nc.eventType),
 		ResourceType: "encrypt-resource",
 		Summary:      nc.summary,
 		Resource:     res,
-	}
-	body, err := json.Marshal(n)
+	})
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("wechatpaytest: encoding the notification: %w", err)
+		return nil, fmt.Errorf("wechatpaytest: encoding the notification: %w", err)
 	}
 	serial := nc.serial
 	if serial == "" && s.cfg.publicKey != nil {
@@ -166,9 +180,7 @@ func (s *Server) buildNotification(complaintID string, action wechatpay.ActionTy
 		h, body = s.sign(serial, body, nc.fault)
 		h.set(hdr)
 	}
-	n.Decrypted = wechatpay.NotificationResource{ComplaintID: complaintID, ActionType: action}
-	n.RequestID = hdr.Get("Request-ID")
-	return hdr, body, n, nil
+	return &builtNotification{header: hdr, body: body, id: nc.id, eventType: nc.eventType}, nil
 }
 
 // NewNotificationRequest builds the complaint callback WeChat would POST, as
@@ -181,7 +193,7 @@ func (s *Server) NewNotificationRequest(complaintID string, action wechatpay.Act
 	if target == "" {
 		target = "https://merchant.example/wechatpay/notify"
 	}
-	hdr, body, _, err := s.buildNotification(complaintID, action, opts)
+	n, err := s.buildNotification(complaintID, action, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -189,11 +201,11 @@ func (s *Server) NewNotificationRequest(complaintID string, action wechatpay.Act
 	if err != nil {
 		return nil, fmt.Errorf("wechatpaytest: notification url: %w", err)
 	}
-	req, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(n.body))
 	if err != nil {
 		return nil, fmt.Errorf("wechatpaytest: building the notification request: %w", err)
 	}
-	req.Header = hdr
+	req.Header = n.header
 	req.RequestURI = u.RequestURI()
 	req.RemoteAddr = "192.0.2.1:41234"
 	req.Host = u.Host
@@ -234,16 +246,16 @@ func (s *Server) Notify(ctx context.Context, complaintID string, action wechatpa
 
 // NotifyURL is Notify to an explicit URL, registered or not.
 func (s *Server) NotifyURL(ctx context.Context, target, complaintID string, action wechatpay.ActionType, opts ...NotifyOption) (int, error) {
-	hdr, body, n, err := s.buildNotification(complaintID, action, opts)
+	n, err := s.buildNotification(complaintID, action, opts)
 	if err != nil {
 		return 0, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(n.body))
 	if err != nil {
 		return 0, fmt.Errorf("wechatpaytest: building the notification request: %w", err)
 	}
-	req.Header = hdr
-	d := Delivery{ID: n.ID, URL: target, EventType: n.EventType, ComplaintID: complaintID, ActionType: action}
+	req.Header = n.header
+	d := Delivery{ID: n.id, URL: target, EventType: n.eventType, ComplaintID: complaintID, ActionType: action}
 	resp, err := s.cfg.notifyClient.Do(req)
 	if err != nil {
 		d.Err = err

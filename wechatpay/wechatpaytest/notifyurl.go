@@ -1,11 +1,10 @@
 package wechatpaytest
 
 import (
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
-
-	"github.com/tousu-go/tousu/wechatpay"
+	"strings"
 )
 
 // NotificationURL returns the registered complaint notification URL ("" when
@@ -24,39 +23,46 @@ func (s *Server) SetNotificationURL(u string) {
 	s.notifyURL = u
 }
 
-// checkNotifyURL applies WeChat's rule (an https URL) with one allowance for
-// tests: plain http to a loopback host, so an httptest.Server can receive the
-// callbacks.
+// checkNotifyURL applies the notification URL rule the SDK and this server
+// agree on: an absolute https URL, except that http:// is accepted when the
+// host is a loopback host (localhost, an address in 127.0.0.0/8, or [::1]), so
+// a local handler such as an httptest.Server can be registered. Real WeChat
+// accepts https only.
 func checkNotifyURL(v string) *response {
 	if v == "" {
 		return paramError("url", "不能为空")
 	}
 	u, err := url.Parse(v)
-	if err != nil || u.Host == "" || len(v) > 256 {
+	if err != nil || u.Host == "" {
 		return paramError("url", "不是有效的URL")
 	}
-	switch u.Scheme {
-	case "https":
+	if u.Scheme == "https" || (u.Scheme == "http" && loopbackHost(u.Hostname())) {
 		return nil
-	case "http":
-		host := u.Hostname()
-		if host == "localhost" {
-			return nil
-		}
-		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-			return nil
-		}
 	}
 	return paramError("url", "仅支持https")
 }
 
+// loopbackHost reports whether host is localhost (any letter case, as host
+// names are case-insensitive), an IPv4 address in 127.0.0.0/8 or the IPv6
+// loopback ::1. IPv4-mapped IPv6 addresses do not count.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || ip.Zone() != "" {
+		return false
+	}
+	return (ip.Is4() && ip.As4()[0] == 127) || ip == netip.IPv6Loopback()
+}
+
 func (s *Server) notifyBody(u string) *response {
-	return jsonResponse(http.StatusOK, wechatpay.NotificationURL{MchID: s.cfg.mchID, URL: u})
+	return jsonResponse(http.StatusOK, notificationURLBody{MchID: s.cfg.mchID, URL: u})
 }
 
 func (s *Server) handleNotifyCreate(c *call) *response {
-	var req wechatpay.NotificationURLRequest
-	if bad := decodeJSON(c, &req); bad != nil {
+	var req notificationURLRequest
+	if bad := decodeJSON(c, &req, notifyURLRequired); bad != nil {
 		return bad
 	}
 	if bad := checkNotifyURL(req.URL); bad != nil {
@@ -75,8 +81,8 @@ func (s *Server) handleNotifyQuery(*call) *response {
 }
 
 func (s *Server) handleNotifyUpdate(c *call) *response {
-	var req wechatpay.NotificationURLRequest
-	if bad := decodeJSON(c, &req); bad != nil {
+	var req notificationURLRequest
+	if bad := decodeJSON(c, &req, notifyURLRequired); bad != nil {
 		return bad
 	}
 	if bad := checkNotifyURL(req.URL); bad != nil {

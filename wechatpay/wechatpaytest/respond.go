@@ -8,9 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tousu-go/tousu/internal/cntime"
 	"github.com/tousu-go/tousu/signing"
-	"github.com/tousu-go/tousu/wechatpay"
 )
 
 // response is what a route answers before signing.
@@ -25,7 +23,7 @@ type response struct {
 func jsonResponse(status int, v any) *response {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return apiError(http.StatusInternalServerError, wechatpay.CodeSystemError, "系统错误", nil)
+		return apiError(http.StatusInternalServerError, codeSystemError, "系统错误", nil)
 	}
 	return &response{status: status, body: b, contentType: "application/json"}
 }
@@ -33,32 +31,28 @@ func jsonResponse(status int, v any) *response {
 func noContent() *response { return &response{status: http.StatusNoContent} }
 
 // apiError builds WeChat's error body {code, message, detail?}.
-func apiError(status int, code, message string, detail *wechatpay.ErrorDetail) *response {
-	b, _ := json.Marshal(wechatpay.ErrorBody{Code: code, Message: message, Detail: detail})
+func apiError(status int, code, message string, detail *errorDetail) *response {
+	b, _ := json.Marshal(errorBody{Code: code, Message: message, Detail: detail})
 	return &response{status: status, body: b, contentType: "application/json"}
 }
 
-// paramError is 400 PARAM_ERROR naming the offending field.
+// paramError is 400 PARAM_ERROR naming the offending body field.
 func paramError(field, issue string) *response {
-	return apiError(http.StatusBadRequest, wechatpay.CodeParamError, "参数错误: "+field+" "+issue,
-		&wechatpay.ErrorDetail{Field: field, Issue: issue, Location: "body"})
+	return locatedParamError(field, issue, "body")
 }
 
 // queryParamError is paramError for a query parameter.
 func queryParamError(field, issue string) *response {
-	r := paramError(field, issue)
-	r.body = mustMarshal(wechatpay.ErrorBody{Code: wechatpay.CodeParamError, Message: "参数错误: " + field + " " + issue,
-		Detail: &wechatpay.ErrorDetail{Field: field, Issue: issue, Location: "query"}})
-	return r
+	return locatedParamError(field, issue, "query")
+}
+
+func locatedParamError(field, issue, location string) *response {
+	return apiError(http.StatusBadRequest, codeParamError, "参数错误: "+field+" "+issue,
+		&errorDetail{Field: field, Issue: issue, Location: location})
 }
 
 func notFound(message string) *response {
-	return apiError(http.StatusNotFound, wechatpay.CodeResourceNotExists, message, nil)
-}
-
-func mustMarshal(v any) []byte {
-	b, _ := json.Marshal(v)
-	return b
+	return apiError(http.StatusNotFound, codeResourceNotExists, message, nil)
 }
 
 // Fault is a misbehaviour the server can be told to show once, so client tests
@@ -184,7 +178,7 @@ func (h signatureHeaders) set(hdr http.Header) {
 	hdr.Set("Wechatpay-Nonce", h.nonce)
 	hdr.Set("Wechatpay-Serial", h.serial)
 	hdr.Set("Wechatpay-Signature", h.signature)
-	hdr.Set("Wechatpay-Signature-Type", wechatpay.SignatureTypeRSA)
+	hdr.Set("Wechatpay-Signature-Type", signatureTypeRSA)
 }
 
 // probeSignature looks like the probes WeChat sends to check that merchants
@@ -281,16 +275,3 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, resp *response) {
 		_, _ = w.Write(body)
 	}
 }
-
-// wireTime is a time as WeChat writes complaint and history times: RFC 3339 in
-// Beijing time with milliseconds ("2015-05-20T13:29:35.120+08:00").
-type wireTime time.Time
-
-// MarshalJSON implements json.Marshaler.
-func (t wireTime) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + time.Time(t).In(cntime.Zone).Format("2006-01-02T15:04:05.000Z07:00") + `"`), nil
-}
-
-// beijingSecond formats t in Beijing time to the second, as WeChat writes callback
-// and certificate times.
-func beijingSecond(t time.Time) time.Time { return t.In(cntime.Zone).Truncate(time.Second) }

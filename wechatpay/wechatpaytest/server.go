@@ -157,7 +157,8 @@ func WithCertificateKeys(keys ...*signing.RSAPrivateKey) Option {
 // certificates at /v3/certificates) or wechatpay.RegionGlobal (apihk, 跨境: paths
 // under /v3/global/merchant-service/..., the list at complaints with no -v2,
 // /v3/global/certificates, no update-refund-progress and no
-// response-immediate-service, and image downloads need complaint_id).
+// response-immediate-service; media URLs keep the mainland form, and the
+// global image download needs the complaint_id the image belongs to).
 func WithRegion(r wechatpay.Region) Option { return func(c *config) { c.region = r } }
 
 // WithClock sets the server's clock, used for request timestamp checks, response
