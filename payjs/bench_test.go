@@ -1,6 +1,7 @@
 package payjs_test
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/json"
 	"net/url"
@@ -24,7 +25,7 @@ func benchComplaintBody() []byte {
 
 // BenchmarkSign signs a typical request (check) from prepared Params.
 func BenchmarkSign(b *testing.B) {
-	s := payjs.NewSigner(testKey)
+	s := payjs.NewSigner(signing.NewSecret(testKey))
 	params := []signing.Param{{Key: "mchid", Value: testMchID}, {Key: "payjs_order_id", Value: orderID}}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -34,7 +35,7 @@ func BenchmarkSign(b *testing.B) {
 
 // BenchmarkSignValues signs form values, as the client does.
 func BenchmarkSignValues(b *testing.B) {
-	s := payjs.NewSigner(testKey)
+	s := payjs.NewSigner(signing.NewSecret(testKey))
 	v := url.Values{"mchid": {testMchID}, "payjs_order_id": {orderID}}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -44,7 +45,7 @@ func BenchmarkSignValues(b *testing.B) {
 
 // BenchmarkVerifyCheckResponse verifies a signed check answer.
 func BenchmarkVerifyCheckResponse(b *testing.B) {
-	s := payjs.NewSigner(testKey)
+	s := payjs.NewSigner(signing.NewSecret(testKey))
 	body := []byte(signedBody(checkData(1, 1000000)))
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
@@ -58,7 +59,7 @@ func BenchmarkVerifyCheckResponse(b *testing.B) {
 // BenchmarkVerifyComplaintResponse verifies a complaint answer of 10 nested
 // records.
 func BenchmarkVerifyComplaintResponse(b *testing.B) {
-	s := payjs.NewSigner(testKey)
+	s := payjs.NewSigner(signing.NewSecret(testKey))
 	body := benchComplaintBody()
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
@@ -120,14 +121,14 @@ func BenchmarkMD5PrebuiltCheck(b *testing.B) {
 
 // benchNotification is a signed payment notification body.
 func benchNotification(b *testing.B) (*payjs.Client, []byte) {
-	c, err := payjs.NewClient(testMchID, testKey)
+	c, err := payjs.NewClient(testCreds())
 	if err != nil {
 		b.Fatal(err)
 	}
 	v := url.Values{"return_code": {"1"}, "total_fee": {"1000000"}, "out_trade_no": {"T 100"},
 		"payjs_order_id": {orderID}, "transaction_id": {"4200000001"}, "time_end": {"2024-11-11 10:00:00"},
 		"openid": {"o7LFAwUGXqD2dL0dIMA7ahlrE9Vs"}, "attach": {"中文 附言"}, "mchid": {testMchID}}
-	v.Set("sign", payjs.NewSigner(testKey).SignValues(v))
+	v.Set("sign", payjs.NewSigner(signing.NewSecret(testKey)).SignValues(v))
 	return c, []byte(v.Encode())
 }
 
@@ -135,10 +136,11 @@ func benchNotification(b *testing.B) (*payjs.Client, []byte) {
 // path of PAYJS.
 func BenchmarkVerifyNotification(b *testing.B) {
 	c, body := benchNotification(b)
+	ctx := context.Background()
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.Verify(nil, body); err != nil {
+		if _, err := c.Verify(ctx, nil, body); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,7 +3,6 @@ package payjs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,127 +14,99 @@ import (
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/httpc"
+	"github.com/tousu-go/tousu/option"
+	"github.com/tousu-go/tousu/signing"
 )
 
-// Production is the PAYJS API base URL. PAYJS has no sandbox; use payjstest.
+// Production is the PAYJS API base URL; endpoint names are appended to it, so
+// a replacement given with option.WithBaseURL should end with "/" as well.
+// PAYJS has no sandbox; use payjstest.
 const Production = "https://payjs.cn/api/"
 
+// name is the provider's name for package option.
+const name = string(complaint.PAYJS)
+
+// Credentials are the merchant's PAYJS credentials, both required.
+type Credentials struct {
+	// MchID is the merchant number (商户号). Its length is not checked: PAYJS
+	// issues ids of several lengths.
+	MchID string
+	// Key is the 通信密钥 (communication key) that signs every request and
+	// answer. Build it with signing.NewSecret from a string or a []byte.
+	Key signing.Secret
+}
+
 // Client calls the PAYJS API for one merchant. It is safe for concurrent use.
+//
+// Of the shared options (package option), the retry policy needs a PAYJS
+// note: Check is the only read and the only call retried by default; the
+// complaint list, refund, close, reverse and Call are writes to PAYJS and are
+// retried only with option.Retry.RetryWrites, so a retry never spends the
+// complaint list's rate limit or repeats a refund unasked. The clock
+// (option.WithClock) drives the Adapter's poll interval.
 type Client struct {
 	mchid    string
 	signer   *Signer
 	http     *resty.Client
 	now      func() time.Time
+	log      *slog.Logger
 	jsonBody bool
 }
 
-// Option configures NewClient.
-type Option func(*config) error
-
-type config struct {
-	http     httpc.Options
-	now      func() time.Time
+// settings are the options of PAYJS's own.
+type settings struct {
 	jsonBody bool
 	lenient  bool
-}
-
-// WithBaseURL sets the API base URL (default Production). Endpoint names are
-// appended to it, so it should end with "/".
-func WithBaseURL(u string) Option { return func(c *config) error { c.http.BaseURL = u; return nil } }
-
-// WithHTTPClient takes the transport, cookie jar and redirect policy of hc. hc
-// itself is not modified.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error { c.http.HTTPClient = hc; return nil }
-}
-
-// WithTransport sets the HTTP transport (httpmock in tests).
-func WithTransport(rt http.RoundTripper) Option {
-	return func(c *config) error { c.http.Transport = rt; return nil }
-}
-
-// WithTimeout bounds each attempt (default 30s; negative: none).
-func WithTimeout(d time.Duration) Option {
-	return func(c *config) error { c.http.Timeout = d; return nil }
-}
-
-// Retry is the retry policy, shared by every tousu provider: MaxRetries after
-// the first attempt, exponential backoff with jitter between MinWait and MaxWait
-// (both zero: no wait), a Retry-After honoured up to MaxRetryAfter (0: 60 s;
-// longer: not retried), and RetryWrites to retry non-idempotent requests too.
-// Only idempotent requests are retried otherwise, on transport errors, 429 and
-// 5xx. Retry{} never retries.
-type Retry = httpc.Retry
-
-// WithRetry sets the retry policy (default: 2 retries, 200ms to 3s). Without
-// RetryWrites only Check, a read, is retried on transport errors, 429 and 5xx;
-// Complaints is not, so a retry never spends the endpoint's rate limit.
-func WithRetry(r Retry) Option {
-	return func(c *config) error {
-		c.http.Retry = r
-		return nil
-	}
-}
-
-// WithLogger sets where HTTP attempts are logged (redacted; never keys,
-// signatures or bodies). nil discards.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error { c.http.Logger = l; return nil }
-}
-
-// WithClock sets the clock used for the complaint rate limit of Source. nil
-// means time.Now.
-func WithClock(now func() time.Time) Option {
-	return func(c *config) error {
-		if now != nil {
-			c.now = now
-		}
-		return nil
-	}
 }
 
 // WithLenientVerification makes the client verify responses and notifications
 // with Signer.Lenient: a signature computed without PHP's empty-value filter is
 // accepted as a second candidate. Off by default; see Signer.Lenient.
-func WithLenientVerification() Option {
-	return func(c *config) error { c.lenient = true; return nil }
+func WithLenientVerification() option.Option {
+	return option.For(name, func(s *settings) error { s.lenient = true; return nil })
 }
 
 // WithJSONBody posts requests as a JSON object of strings instead of the
 // documented application/x-www-form-urlencoded form. PAYJS's Java demo and
 // several SDKs do so; form is the default.
-func WithJSONBody() Option { return func(c *config) error { c.jsonBody = true; return nil } }
+func WithJSONBody() option.Option {
+	return option.For(name, func(s *settings) error { s.jsonBody = true; return nil })
+}
 
-// NewClient returns a client for merchant mchid with its 通信密钥 key. It
-// validates that both are set and does no I/O. The mchid length is not checked:
-// PAYJS issues ids of several lengths.
-func NewClient(mchid, key string, opts ...Option) (*Client, error) {
-	if strings.TrimSpace(mchid) == "" {
-		return nil, &complaint.ValidationError{Field: "mchid", Reason: "is empty"}
+// NewClient returns a client for the merchant of creds. It validates that both
+// credentials are set and does no I/O. Shared options come from package
+// option; WithJSONBody and WithLenientVerification are PAYJS's own.
+func NewClient(creds Credentials, opts ...option.Option) (*Client, error) {
+	if strings.TrimSpace(creds.MchID) == "" {
+		return nil, &complaint.ValidationError{Field: "MchID", Reason: "is empty"}
 	}
-	if key == "" {
-		return nil, &complaint.ValidationError{Field: "key", Reason: "is empty"}
+	if creds.Key.IsZero() {
+		return nil, &complaint.ValidationError{Field: "Key", Reason: "is empty"}
 	}
-	cfg := config{http: httpc.DefaultOptions(), now: time.Now}
-	cfg.http.BaseURL = Production
-	for _, o := range opts {
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	var own settings
+	s, err := option.Apply(name, &own, opts...)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.http.BaseURL == "" {
-		cfg.http.BaseURL = Production
+	ho := httpc.FromSettings(s)
+	if ho.BaseURL == "" {
+		ho.BaseURL = Production
 	}
-	signer := NewSigner(key)
-	if cfg.lenient {
+	signer := NewSigner(creds.Key)
+	if own.lenient {
 		signer = signer.Lenient()
 	}
+	log := s.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	return &Client{
-		mchid:    mchid,
+		mchid:    creds.MchID,
 		signer:   signer,
-		http:     httpc.New(cfg.http),
-		now:      cfg.now,
-		jsonBody: cfg.jsonBody,
+		http:     httpc.New(ho),
+		now:      s.ClockOrNow(),
+		log:      log,
+		jsonBody: own.jsonBody,
 	}, nil
 }
 
@@ -146,7 +117,9 @@ func (c *Client) MchID() string { return c.mchid }
 func (c *Client) Signer() *Signer { return c.signer }
 
 // String describes the client without its key.
-func (c *Client) String() string { return "payjs.Client{mchid=" + c.mchid + ", key=[REDACTED]}" }
+func (c *Client) String() string {
+	return "payjs.Client{mchid=" + c.mchid + ", key=" + signing.Redacted + "}"
+}
 
 // RawResponse is a verified PAYJS answer to Call.
 type RawResponse struct {
@@ -162,6 +135,9 @@ type RawResponse struct {
 // the answer. return_code=0 is an *APIError; return_code=1 without sign is
 // ErrUnsigned; a bad sign is signing.ErrSignatureInvalid.
 func (c *Client) Call(ctx context.Context, endpoint string, params url.Values) (*RawResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	body, _, err := c.post(ctx, endpoint, params, false)
 	if err != nil {
 		return nil, err
@@ -175,11 +151,9 @@ func (c *Client) Call(ctx context.Context, endpoint string, params url.Values) (
 
 // post signs and sends params, and verifies the answer. It returns the body of
 // a verified return_code=1 answer. With idempotent, transport errors and 5xx
-// are retried under the client's policy.
+// are retried under the client's policy. ctx must not be nil: the exported
+// callers check it.
 func (c *Client) post(ctx context.Context, endpoint string, params url.Values, idempotent bool) ([]byte, *message, error) {
-	if ctx == nil {
-		return nil, nil, errors.New("payjs: nil context")
-	}
 	if endpoint == "" || strings.ContainsAny(endpoint, "/?#") {
 		return nil, nil, &complaint.ValidationError{Field: "endpoint", Reason: "must be a bare endpoint name"}
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/payjs"
 	"github.com/tousu-go/tousu/signing"
 )
@@ -35,12 +36,17 @@ func signedBody(data phpArr) string {
 	return phpJSON(append(data[:len(data):len(data)], phpKV{"sign", phpSign(data, testKey)}))
 }
 
+// testCreds are the credentials the tests' reference signs for.
+func testCreds() payjs.Credentials {
+	return payjs.Credentials{MchID: testMchID, Key: signing.NewSecret(testKey)}
+}
+
 // mockClient returns a client on a fresh mock transport.
-func mockClient(t *testing.T, opts ...payjs.Option) (*payjs.Client, *httpmock.MockTransport) {
+func mockClient(t *testing.T, opts ...option.Option) (*payjs.Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	opts = append([]payjs.Option{payjs.WithTransport(mt), payjs.WithRetry(payjs.Retry{})}, opts...)
-	c, err := payjs.NewClient(testMchID, testKey, opts...)
+	opts = append([]option.Option{option.WithTransport(mt), option.WithRetry(option.Retry{})}, opts...)
+	c, err := payjs.NewClient(testCreds(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,18 +98,40 @@ func checkData(status int64, fee int64) phpArr {
 }
 
 func TestNewClientValidates(t *testing.T) {
-	if _, err := payjs.NewClient("", "k"); !errors.Is(err, complaint.ErrInvalidRequest) {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		creds payjs.Credentials
+		field string
+	}{
+		{payjs.Credentials{Key: signing.NewSecret("k")}, "MchID"},
+		{payjs.Credentials{MchID: " ", Key: signing.NewSecret("k")}, "MchID"},
+		{payjs.Credentials{MchID: "1"}, "Key"},
+		{payjs.Credentials{MchID: "1", Key: signing.NewSecret([]byte{})}, "Key"},
+	} {
+		_, err := payjs.NewClient(tc.creds)
+		var ve *complaint.ValidationError
+		if !errors.As(err, &ve) || ve.Field != tc.field || !errors.Is(err, complaint.ErrInvalidRequest) {
+			t.Errorf("%+v: %v, want a ValidationError for %s", tc.creds, err, tc.field)
+		}
 	}
-	if _, err := payjs.NewClient("1", ""); !errors.Is(err, complaint.ErrInvalidRequest) {
-		t.Fatal(err)
+	// A string key and the same key as bytes are one key.
+	for _, key := range []signing.Secret{signing.NewSecret("secret-key"), signing.NewSecret([]byte("secret-key"))} {
+		c, err := payjs.NewClient(payjs.Credentials{MchID: "1", Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := c.Signer().Sign(nil), md5Upper("&key=secret-key"); got != want {
+			t.Fatalf("sign %s, want %s", got, want)
+		}
+		creds := payjs.Credentials{MchID: "1", Key: key}
+		for _, s := range []string{c.String(), fmt.Sprintf("%v %+v %#v", c, creds, creds)} {
+			if strings.Contains(s, "secret-key") || !strings.Contains(s, signing.Redacted) {
+				t.Fatalf("key printed or not redacted: %s", s)
+			}
+		}
 	}
-	c, err := payjs.NewClient("1", "secret-key")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(c.String(), "secret-key") {
-		t.Fatal("key printed")
+	// Shared options are checked by package option; their errors reach the caller.
+	if _, err := payjs.NewClient(testCreds(), option.WithBaseURL("payjs.cn/api/")); err == nil {
+		t.Fatal("a relative base url was accepted")
 	}
 }
 
@@ -218,7 +246,7 @@ func TestAPIErrorMapping(t *testing.T) {
 
 func TestHTTPErrorNotRetriedForWrites(t *testing.T) {
 	mt := httpmock.NewMockTransport()
-	c, err := payjs.NewClient(testMchID, testKey, payjs.WithTransport(mt), payjs.WithRetry(payjs.Retry{MaxRetries: 2}))
+	c, err := payjs.NewClient(testCreds(), option.WithTransport(mt), option.WithRetry(option.Retry{MaxRetries: 2}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +317,7 @@ func TestRefundRepeatUnsigned(t *testing.T) {
 	}
 	// Unsigned success elsewhere is ErrUnsigned, not tampering.
 	mt2.RegisterResponder("POST", payjs.Production+"close", httpmock.NewStringResponder(200, `{"return_code":1}`))
-	_, err = c2.Close(context.Background(), &payjs.CloseRequest{PayJSOrderID: orderID})
+	_, err = c2.CloseOrder(context.Background(), &payjs.CloseRequest{PayJSOrderID: orderID})
 	if !errors.Is(err, payjs.ErrUnsigned) || errors.Is(err, complaint.ErrSignatureInvalid) {
 		t.Fatalf("%v", err)
 	}
@@ -301,7 +329,7 @@ func TestCloseAndReverse(t *testing.T) {
 		data := phpArr{{"return_code", int64(1)}, {"return_msg", ep + " ok"}, {"payjs_order_id", orderID}}
 		mt.RegisterResponder("POST", payjs.Production+ep, formResponder(t, url.Values{"payjs_order_id": {orderID}}, signedBody(data)))
 	}
-	cr, err := c.Close(context.Background(), &payjs.CloseRequest{PayJSOrderID: orderID})
+	cr, err := c.CloseOrder(context.Background(), &payjs.CloseRequest{PayJSOrderID: orderID})
 	if err != nil || cr.PayJSOrderID != orderID || cr.ReturnMsg != "close ok" {
 		t.Fatalf("%+v %v", cr, err)
 	}
@@ -309,7 +337,7 @@ func TestCloseAndReverse(t *testing.T) {
 	if err != nil || rr.PayJSOrderID != orderID || rr.ReturnCode != 1 {
 		t.Fatalf("%+v %v", rr, err)
 	}
-	if _, err := c.Close(context.Background(), &payjs.CloseRequest{}); !errors.Is(err, complaint.ErrInvalidRequest) {
+	if _, err := c.CloseOrder(context.Background(), &payjs.CloseRequest{}); !errors.Is(err, complaint.ErrInvalidRequest) {
 		t.Fatal(err)
 	}
 	if _, err := c.Reverse(context.Background(), nil); !errors.Is(err, complaint.ErrInvalidRequest) {
@@ -387,7 +415,7 @@ func TestComplaintsRateLimitedByPAYJS(t *testing.T) {
 }
 
 func TestJSONBodyMode(t *testing.T) {
-	c, mt := mockClient(t, payjs.WithJSONBody(), payjs.WithBaseURL("https://example.test/api/"))
+	c, mt := mockClient(t, payjs.WithJSONBody(), option.WithBaseURL("https://example.test/api/"))
 	mt.RegisterResponder("POST", "https://example.test/api/check", func(r *http.Request) (*http.Response, error) {
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 			t.Errorf("content type %q", ct)
@@ -429,7 +457,7 @@ func TestMalformedResponses(t *testing.T) {
 	for _, body := range []string{`not json`, `[]`, `{"return_msg":"no code"}`, `{"return_code":1,"a":1,"a":2,"sign":"X"}`} {
 		c, mt := mockClient(t)
 		mt.RegisterResponder("POST", payjs.Production+"close", httpmock.NewStringResponder(200, body))
-		_, err := c.Close(context.Background(), &payjs.CloseRequest{PayJSOrderID: orderID})
+		_, err := c.CloseOrder(context.Background(), &payjs.CloseRequest{PayJSOrderID: orderID})
 		if !errors.Is(err, payjs.ErrMalformed) {
 			t.Errorf("%s: %v", body, err)
 		}
@@ -466,7 +494,7 @@ func TestLenientVerification(t *testing.T) {
 	body := phpJSON(append(data[:len(data):len(data)], phpKV{"sign", strings.ToUpper(hex.EncodeToString(sum[:]))}))
 
 	for _, lenient := range []bool{false, true} {
-		var opts []payjs.Option
+		var opts []option.Option
 		if lenient {
 			opts = append(opts, payjs.WithLenientVerification())
 		}
@@ -479,5 +507,48 @@ func TestLenientVerification(t *testing.T) {
 		if !lenient && !errors.Is(err, signing.ErrSignatureInvalid) {
 			t.Fatalf("strict client accepted the no-filter signature: %v", err)
 		}
+	}
+}
+
+// TestNilContext: every exported call taking a context answers a nil one with
+// complaint.CheckContext's error, sends nothing and does not panic.
+func TestNilContext(t *testing.T) {
+	c, mt := mockClient(t)
+	var nilCtx context.Context
+	a := c.Adapter(payjs.WithPollInterval(0))
+	ref := complaint.Ref{Provider: complaint.PAYJS, ID: "C1", OrderID: orderID}
+	firstErr := func(errs []error) error {
+		if len(errs) != 1 {
+			return fmt.Errorf("%d errors: %v", len(errs), errs)
+		}
+		return errs[0]
+	}
+	for what, call := range map[string]func() error{
+		"Check":      func() error { _, err := c.Check(nilCtx, &payjs.CheckRequest{PayJSOrderID: orderID}); return err },
+		"Refund":     func() error { _, err := c.Refund(nilCtx, &payjs.RefundRequest{PayJSOrderID: orderID}); return err },
+		"CloseOrder": func() error { _, err := c.CloseOrder(nilCtx, &payjs.CloseRequest{PayJSOrderID: orderID}); return err },
+		"Reverse":    func() error { _, err := c.Reverse(nilCtx, &payjs.ReverseRequest{PayJSOrderID: orderID}); return err },
+		"Complaints": func() error { _, err := c.Complaints(nilCtx, nil); return err },
+		"Call":       func() error { _, err := c.Call(nilCtx, "check", nil); return err },
+		"Verify":     func() error { _, err := c.Verify(nilCtx, nil, []byte("a=1")); return err },
+		"ReceivePayment": func() error {
+			_, _, err := payjs.NewReceiver(c).ReceivePayment(nilCtx, &complaint.Delivery{Body: []byte("a=1")})
+			return err
+		},
+		"List":         func() error { return firstErr(seqErrs(a.List(nilCtx, complaint.ListOptions{}))) },
+		"Get":          func() error { _, err := a.Get(nilCtx, ref); return err },
+		"History":      func() error { return firstErr(seqErrs(a.History(nilCtx, ref))) },
+		"Reply":        func() error { return a.Reply(nilCtx, ref, complaint.Reply{Content: "x"}) },
+		"Complete":     func() error { return a.Complete(nilCtx, ref, complaint.Completion{}) },
+		"DecideRefund": func() error { return a.DecideRefund(nilCtx, ref, complaint.RefundDecision{Approve: true}) },
+	} {
+		err := call()
+		var ve *complaint.ValidationError
+		if !errors.As(err, &ve) || ve.Field != "ctx" || !errors.Is(err, complaint.ErrInvalidRequest) {
+			t.Errorf("%s with a nil context: %v, want complaint.CheckContext's error", what, err)
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Fatalf("%d requests sent", n)
 	}
 }

@@ -6,14 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/tousu-go/tousu/complaint"
 )
 
 // Complaints lists the merchant's complained orders (POST complaint). req may be
 // nil.
 //
 // PAYJS limits this endpoint: "本接口有频率限制,建议每4个小时请求一次" (poll about
-// once every 4 hours). This method does not throttle; Source does, and a poller
-// should use it. The call is never retried automatically, so a retry cannot
+// once every 4 hours). This method does not throttle; the Adapter does, and a
+// poller should use it. The call is never retried automatically, so a retry cannot
 // spend the limit. A refusal by PAYJS for frequency matches
 // complaint.ErrRateLimited.
 //
@@ -21,6 +23,9 @@ import (
 // (received order kept), a JSON text holding either, or "", null, false, [] and
 // {} for none. Unknown fields of each record are kept in its Raw.
 func (c *Client) Complaints(ctx context.Context, req *ComplaintRequest) (*ComplaintResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	_ = req // no parameters yet
 	body, _, err := c.post(ctx, "complaint", nil, false)
 	if err != nil {

@@ -1,21 +1,29 @@
 // Package payjs is the PAYJS (payjs.cn) client of tousu: the complaint list,
 // the order calls a complaint workflow needs (check, refund, close, reverse),
-// payment-notification verification, and adapters to the common complaint model.
+// payment-notification verification, and the adapter to the common complaint
+// model.
 //
 // # Client
 //
-//	c, err := payjs.NewClient("1234567890", key) // mchid, 通信密钥
-//	resp, err := c.Complaints(ctx, nil)          // POST https://payjs.cn/api/complaint
+//	c, err := payjs.NewClient(payjs.Credentials{
+//		MchID: "1234567890",
+//		Key:   signing.NewSecret(key), // 通信密钥, a string or a []byte
+//	}, option.WithTimeout(10*time.Second))
+//	resp, err := c.Complaints(ctx, nil) // POST https://payjs.cn/api/complaint
 //	_, err = c.Refund(ctx, &payjs.RefundRequest{PayJSOrderID: resp.Complaints[0].OrderID})
 //
-// Requests are form posts (WithJSONBody switches to JSON) that never send empty
-// or "0" values. Every answer is verified: return_code=0 is an *APIError
-// carrying return_msg and msg, a bad sign is signing.ErrSignatureInvalid, and
-// return_code=1 without a sign is ErrUnsigned, which Refund handles (PAYJS
-// answers a repeated refund so) by confirming the order with a signed Check. A
-// successful Check stops PAYJS's payment notifications for the order; Refund
-// always refunds the whole order. Call is a signed raw request for the
-// endpoints not wrapped here.
+// The shared options of package option configure the HTTP side (base URL,
+// transport, timeout, retry, logger, clock); WithJSONBody and
+// WithLenientVerification are PAYJS's own. Requests are form posts
+// (WithJSONBody switches to JSON) that never send empty or "0" values. Every
+// answer is verified: return_code=0 is an *APIError carrying return_msg and
+// msg, a bad sign is signing.ErrSignatureInvalid, and return_code=1 without a
+// sign is ErrUnsigned, which Refund handles (PAYJS answers a repeated refund
+// so) by confirming the order with a signed Check. A successful Check stops
+// PAYJS's payment notifications for the order; Refund always refunds the
+// whole order. Call is a signed raw request for the endpoints not wrapped
+// here. Every call taking a context answers a nil one with
+// complaint.CheckContext's error.
 //
 // # Signing
 //
@@ -39,22 +47,40 @@
 // # Complaints
 //
 // PAYJS never pushes complaints and limits the list call to about once every
-// four hours. NewSource makes the client a complaint.Source for a poller: it
-// refuses (complaint.ErrRateLimited, no I/O) to list more often than
-// DefaultPollInterval, converts records losslessly (ID is complaint_id, or
-// order_id@complaint_at when PAYJS sends none), and returns
-// errors.ErrUnsupported for Get and History. As a complaint.Responder it can
-// only refund the whole complained order (DecideRefund with Approve).
+// four hours. Client.Adapter makes the client a complaint.Source,
+// complaint.Responder and complaint.Throttled for a poller:
+//
+//	a := c.Adapter() // payjs.WithPollInterval changes the 4-hour guard
+//	for cpl, err := range a.List(ctx, complaint.ListOptions{Since: since}) {
+//		...
+//		err = a.DecideRefund(ctx, cpl.Ref(), complaint.RefundDecision{Approve: true})
+//	}
+//
+// It lists the half-open window [Since, Until) by complaint_at, refuses
+// (complaint.ErrRateLimited, no I/O) to call PAYJS more often than
+// DefaultPollInterval, and converts records losslessly: ID is complaint_id, or
+// order_id@complaint_at when PAYJS sends none (ComplaintRecord.DerivedID), and
+// the complaint's Ref carries the order_id as OrderID. PAYJS can only refund
+// the whole complained order, so DecideRefund with Approve refunds
+// ref.OrderID; Get, History, Reply, Complete and a rejection are
+// errors.ErrUnsupported. See Adapter for records without a readable time and
+// for what counts against the poll interval.
 //
 // # Payment notifications
 //
-//	http.Handle("/payjs/notify", complaint.NewHandler(payjs.NewReceiver(c), sink))
+// Payment notifications are not complaint events; they take their own typed
+// path through the core handler:
+//
+//	sink := complaint.PaymentSinkFunc[*payjs.Notification](func(ctx context.Context, n *payjs.Notification) error {
+//		return markPaid(ctx, n.OutTradeNo, n.TotalFee)
+//	})
+//	http.Handle("/payjs/notify", complaint.NewPaymentHandler(payjs.NewReceiver(c), sink))
 //
 // The receiver verifies every received form field (type=alipay and unknown
-// future fields included), yields one Event per notification with Kind
-// complaint.KindOther, ProviderKind EventKindPayment and ID payjs_order_id (so
-// PAYJS's repeated deliveries reach the sink once), and answers HTTP 200
-// "success". Without the handler use Client.ParseNotification or Client.Verify.
+// future fields included), de-duplicates by payjs_order_id (so PAYJS's
+// repeated deliveries reach the sink once), and answers HTTP 200 "success".
+// Without the handler, use Client.ParseNotification with an *http.Request or
+// Client.Verify with the header and body from any framework.
 //
 // Package payjstest is an in-process fake PAYJS server for tests and demos.
 package payjs

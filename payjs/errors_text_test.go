@@ -10,8 +10,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/httpc"
+	"github.com/tousu-go/tousu/signing"
 )
 
 func TestAPIErrorTextIsBoundedAndSingleLine(t *testing.T) {
@@ -30,7 +30,7 @@ func TestAPIErrorTextIsBoundedAndSingleLine(t *testing.T) {
 func TestProviderNamesInErrorsAreBounded(t *testing.T) {
 	name := "field\nforged: log line\r\x1b[31m" + strings.Repeat("名", 5000)
 	jsonName, _ := json.Marshal(name)
-	c, err := NewClient("1230000109", "key")
+	c, err := NewClient(Credentials{MchID: "1230000109", Key: signing.NewSecret("key")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,11 +46,9 @@ func TestProviderNamesInErrorsAreBounded(t *testing.T) {
 			_, err := FlattenJSON([]byte(`{"l":[{` + string(jsonName) + `:1,` + string(jsonName) + `:2}]}`))
 			return err
 		}(),
-		"repeated form field":         NewSigner("key").VerifyValues(form),
-		"repeated notification field": func() error { _, err := c.Verify(nil, []byte(form.Encode())); return err }(),
-		"unknown complaint id": NewSource(c).DecideRefund(context.Background(), name,
-			complaint.RefundDecision{Approve: true}),
-		"notification method": func() error { _, err := c.ParseNotification(req); return err }(),
+		"repeated form field":         NewSigner(signing.NewSecret("key")).VerifyValues(form),
+		"repeated notification field": func() error { _, err := c.Verify(context.Background(), nil, []byte(form.Encode())); return err }(),
+		"notification method":         func() error { _, err := c.ParseNotification(req); return err }(),
 	} {
 		if err == nil {
 			t.Errorf("%s: no error", what)

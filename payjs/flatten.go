@@ -225,7 +225,7 @@ func (r *reader) topValue(key string) error {
 	case json.Number:
 		text, zero := phpNumber(string(t))
 		if zero {
-			text = "0" // falsy: Rule's filter drops it
+			text = "0" // falsy: the signer's array_filter drops it
 		}
 		v = text
 	case bool:

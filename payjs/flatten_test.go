@@ -170,7 +170,7 @@ func checkFlatten(body []byte) (diff string) {
 // checkRoundTrip signs the Params of an accepted body and checks that the
 // signature verifies, in Params and in the body with the sign added.
 func checkRoundTrip(body []byte, m *message) string {
-	signer := NewSigner("fuzz-key")
+	signer := NewSigner(signing.NewSecret("fuzz-key"))
 	if err := signer.Verify(m.params, signer.Sign(m.params)); err != nil {
 		return fmt.Sprintf("round trip: %v", err)
 	}

@@ -1,6 +1,7 @@
 package payjs
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -46,7 +47,7 @@ func seedBodies(tb testing.TB, dirs ...string) [][]byte {
 // body is flattened twice.
 func FuzzVerifyJSON(f *testing.F) {
 	seedFiles(f, "responses")
-	s := NewSigner("fuzz-key")
+	s := NewSigner(signing.NewSecret("fuzz-key"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		_ = s.VerifyJSON(body)
 		params, err := FlattenJSON(body)
@@ -96,7 +97,7 @@ func FuzzDecodeComplaints(f *testing.F) {
 // notification sentinels.
 func FuzzVerifyNotification(f *testing.F) {
 	seedFiles(f, "notifications")
-	c, err := NewClient("1230000109", "fuzz-key")
+	c, err := NewClient(Credentials{MchID: "1230000109", Key: signing.NewSecret("fuzz-key")})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func FuzzVerifyNotification(f *testing.F) {
 	v.Set("sign", c.signer.SignValues(v))
 	f.Add([]byte(v.Encode()))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		n, err := c.Verify(http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, body)
+		n, err := c.Verify(context.Background(), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, body)
 		if err != nil {
 			if !errors.Is(err, complaint.ErrMalformedNotification) && !errors.Is(err, signing.ErrSignatureInvalid) &&
 				!errors.Is(err, complaint.ErrUnknownKey) {

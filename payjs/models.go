@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
 )
 
@@ -92,7 +93,7 @@ type CloseRequest struct {
 	PayJSOrderID string `url:"payjs_order_id"`
 }
 
-// CloseResponse is a verified answer to Close.
+// CloseResponse is a verified answer to CloseOrder.
 type CloseResponse struct {
 	ReturnCode   int
 	ReturnMsg    string
@@ -223,4 +224,51 @@ func (f fields) ints(dst map[string]*int64) error {
 		*p = n
 	}
 	return nil
+}
+
+// ToComplaint converts a record to the common model, losslessly: the record
+// itself is Raw. mchid is the merchant the client lists for; it becomes
+// MerchantID.
+//
+// ID is the record's ID (complaint_id, or a derived id when PAYJS sends none;
+// see DerivedID). The single Order carries order_id as ProviderOrderID, so the
+// complaint's Ref has the OrderID that Adapter.DecideRefund refunds. State is
+// StateUnknown: PAYJS reports no complaint state. Amount and the Order carry
+// total_fee in fen; CreatedAt is complaint_at in Beijing time, zero when PAYJS
+// sent none or one in an unknown format.
+func (r *ComplaintRecord) ToComplaint(mchid string) *complaint.Complaint {
+	amount := complaint.CNY(r.TotalFee)
+	return &complaint.Complaint{
+		Provider:   complaint.PAYJS,
+		ID:         r.ID(),
+		MerchantID: mchid,
+		State:      complaint.StateUnknown,
+		Content:    r.Body,
+		Orders:     []complaint.Order{{OutTradeNo: r.OutTradeNo, ProviderOrderID: r.OrderID, Amount: amount}},
+		Amount:     amount,
+		CreatedAt:  r.ComplaintAt,
+		Raw:        r,
+	}
+}
+
+// ID is the record's dedupe id: complaint_id when present, otherwise DerivedID.
+func (r *ComplaintRecord) ID() string {
+	if r.ComplaintID != "" {
+		return r.ComplaintID
+	}
+	return r.DerivedID()
+}
+
+// DerivedID is the id of a record without complaint_id (PAYJS's older
+// answers): order_id + "@" + complaint_at as sent, for example
+// "2019101503054900456615858@2024-11-11 10:00:00". When order_id is empty,
+// out_trade_no stands in for it with an "out:" prefix. It is stable across
+// polls as long as PAYJS repeats the same record, and it is only a name: the
+// order to refund travels in the Ref's OrderID, never parsed back from the id.
+func (r *ComplaintRecord) DerivedID() string {
+	order := r.OrderID
+	if order == "" {
+		order = "out:" + r.OutTradeNo
+	}
+	return order + "@" + r.ComplaintAtText
 }

@@ -16,12 +16,6 @@ import (
 	"github.com/tousu-go/tousu/internal/httpc"
 )
 
-// EventKindPayment is the Event.ProviderKind of a PAYJS payment notification
-// delivered through NewReceiver. Its Kind is complaint.KindOther: a payment is
-// not a complaint event, and sinks that also take complaint events should switch
-// on ProviderKind.
-const EventKindPayment = "payment"
-
 // Notification is a verified PAYJS payment notification (notify_url).
 type Notification struct {
 	// ReturnCode is 1 for a paid order.
@@ -46,15 +40,21 @@ type Notification struct {
 }
 
 // Verify checks a payment notification body (application/x-www-form-urlencoded)
-// and returns it typed. The signature covers every received field, including
-// type and unknown ones, with the PHP rule, taking the fields in the order of
-// the body as PHP's $_POST does; a field sent twice is rejected. A
-// notification for another mchid matches complaint.ErrUnknownKey. header may be
-// nil; when it names a Content-Type it must be a form.
+// and returns it typed: the layer for any web framework, given the header and
+// the body exactly as received. The signature covers every received field,
+// including type and unknown ones, with the PHP rule, taking the fields in the
+// order of the body as PHP's $_POST does; a field sent twice is rejected. A
+// notification for another mchid matches complaint.ErrUnknownKey. header may
+// be nil; when it names a Content-Type it must be a form.
 //
 // Errors match complaint.ErrSignatureInvalid, complaint.ErrMalformedNotification
-// or complaint.ErrUnknownKey.
-func (c *Client) Verify(header http.Header, body []byte) (*Notification, error) {
+// or complaint.ErrUnknownKey; a nil ctx is complaint.CheckContext's error.
+// Verification is local: ctx bounds nothing yet and is taken so that every
+// provider's Verify has the same shape.
+func (c *Client) Verify(ctx context.Context, header http.Header, body []byte) (*Notification, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if ct := header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/x-www-form-urlencoded" {
@@ -112,8 +112,10 @@ func formInt(v url.Values, k string) (int64, error) {
 	return n, nil
 }
 
-// ParseNotification reads (at most complaint.DefaultMaxBodyBytes) and verifies
-// the payment notification in r. The body is restored on r for later readers.
+// ParseNotification reads the payment notification in r through
+// complaint.ReadDelivery (at most complaint.DefaultMaxBodyBytes; the body is
+// restored on r for later readers) and verifies it with Verify under r's
+// context. Anything but a POST is complaint.ErrMalformedNotification.
 func (c *Client) ParseNotification(r *http.Request) (*Notification, error) {
 	if r == nil {
 		return nil, fmt.Errorf("%w: payjs: nil request", complaint.ErrMalformedNotification)
@@ -121,18 +123,19 @@ func (c *Client) ParseNotification(r *http.Request) (*Notification, error) {
 	if r.Method != http.MethodPost {
 		return nil, fmt.Errorf("%w: payjs: method %s", complaint.ErrMalformedNotification, httpc.ProviderText(r.Method))
 	}
-	body, err := complaint.ReadBody(r, complaint.DefaultMaxBodyBytes)
+	d, err := complaint.ReadDelivery(r, complaint.DefaultMaxBodyBytes)
 	if err != nil {
 		return nil, err
 	}
-	return c.Verify(r.Header, body)
+	return c.Verify(r.Context(), d.Header, d.Body)
 }
 
-// Receiver plugs PAYJS payment notifications into complaint.NewHandler. Each
-// verified notification is one Event with Kind complaint.KindOther, ProviderKind
-// EventKindPayment, ID = payjs_order_id (so the handler drops PAYJS's expected
-// duplicates), no ComplaintID, Time = time_end, and Raw = *Notification. PAYJS
-// never pushes complaints; use Source with a poller for those.
+// Receiver plugs PAYJS payment notifications into complaint.NewPaymentHandler:
+// payments are not complaint events, so they reach a
+// complaint.PaymentSink[*Notification] of their own, with the handler's
+// bounded read, de-duplication (by payjs_order_id, so PAYJS's expected
+// repeated deliveries reach the sink once) and panic recovery. PAYJS never
+// pushes complaints; list them through Client.Adapter with a poller.
 //
 // Ack answers HTTP 200 with body "success" (PAYJS only looks at the status);
 // failures answer complaint.StatusFor(err) with body "fail", which PAYJS marks
@@ -147,19 +150,23 @@ func NewReceiver(c *Client) *Receiver { return &Receiver{c: c} }
 // Provider is complaint.PAYJS.
 func (r *Receiver) Provider() complaint.Provider { return complaint.PAYJS }
 
-// Receive verifies one notification body.
-func (r *Receiver) Receive(_ context.Context, header http.Header, body []byte) ([]complaint.Event, error) {
+// ReceivePayment verifies one delivery with Client.Verify and returns the
+// notification with payjs_order_id as its de-duplication id.
+func (r *Receiver) ReceivePayment(ctx context.Context, d *complaint.Delivery) (*Notification, string, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, "", err
+	}
 	if r == nil || r.c == nil {
-		return nil, errors.New("payjs: receiver has no client; use NewReceiver")
+		return nil, "", errors.New("payjs: receiver has no client; use NewReceiver")
 	}
-	n, err := r.c.Verify(header, body)
+	if d == nil {
+		return nil, "", fmt.Errorf("%w: payjs: nil delivery", complaint.ErrMalformedNotification)
+	}
+	n, err := r.c.Verify(ctx, d.Header, d.Body)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return []complaint.Event{{
-		ID: n.PayJSOrderID, Provider: complaint.PAYJS, Kind: complaint.KindOther,
-		ProviderKind: EventKindPayment, Time: n.TimeEnd, Raw: n,
-	}}, nil
+	return n, n.PayJSOrderID, nil
 }
 
 // Ack is 200 "success" for nil, else complaint.StatusFor(err) with "fail".
@@ -170,4 +177,4 @@ func (r *Receiver) Ack(err error) complaint.Ack {
 	return complaint.Ack{Status: http.StatusOK, ContentType: "text/plain; charset=utf-8", Body: []byte("success")}
 }
 
-var _ complaint.Receiver = (*Receiver)(nil)
+var _ complaint.PaymentReceiver[*Notification] = (*Receiver)(nil)

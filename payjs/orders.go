@@ -31,6 +31,9 @@ func orderParams(id string, req any) (url.Values, error) {
 // asynchronous payment notification for that order, including one in
 // progress. PAYJS also blacklists IPs that check at high frequency.
 func (c *Client) Check(ctx context.Context, req *CheckRequest) (*CheckResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if req == nil {
 		return nil, &complaint.ValidationError{Field: "payjs_order_id", Reason: "request is nil"}
 	}
@@ -73,6 +76,9 @@ func decodeCheck(body []byte) (*CheckResponse, error) {
 // the check fails, the error matches both ErrUnsigned and the check's error.
 // Refund is not retried automatically.
 func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if req == nil {
 		return nil, &complaint.ValidationError{Field: "payjs_order_id", Reason: "request is nil"}
 	}
@@ -115,9 +121,13 @@ func (c *Client) Refund(ctx context.Context, req *RefundRequest) (*RefundRespons
 	return r, nil
 }
 
-// Close closes an order (POST close); PAYJS accepts orders of the last 30 days.
-// Closing is optional for PAYJS.
-func (c *Client) Close(ctx context.Context, req *CloseRequest) (*CloseResponse, error) {
+// CloseOrder closes an unpaid order (POST close); PAYJS accepts orders of the
+// last 30 days. Closing is optional for PAYJS. (It is not named Close: Close on
+// a tousu client releases the client.)
+func (c *Client) CloseOrder(ctx context.Context, req *CloseRequest) (*CloseResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if req == nil {
 		return nil, &complaint.ValidationError{Field: "payjs_order_id", Reason: "request is nil"}
 	}
@@ -131,6 +141,9 @@ func (c *Client) Close(ctx context.Context, req *CloseRequest) (*CloseResponse, 
 // Reverse reverses an abnormal micropay or facepay order (POST reverse), for
 // orders of about the last 7 days.
 func (c *Client) Reverse(ctx context.Context, req *ReverseRequest) (*ReverseResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if req == nil {
 		return nil, &complaint.ValidationError{Field: "payjs_order_id", Reason: "request is nil"}
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/tousu-go/tousu/payjs"
+	"github.com/tousu-go/tousu/signing"
 )
 
 // runPHP runs a script of testdata/php with one input per line and returns
@@ -186,7 +187,7 @@ func TestCrossCheckPHP(t *testing.T) {
 		bodies = append(bodies, phpJSONObject(top))
 	}
 	out := runPHP(t, "sign.php", bodies, key)
-	signer := payjs.NewSigner(key)
+	signer := payjs.NewSigner(signing.NewSecret(key))
 	for i, body := range bodies {
 		signed := body[:len(body)-1] + `,"sign":"` + out[i] + `"}`
 		if body == "{}" {

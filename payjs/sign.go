@@ -12,26 +12,6 @@ import (
 	"github.com/tousu-go/tousu/signing"
 )
 
-// Rule returns PAYJS's parameter-string rule as a signing.ParamRule, for code
-// that combines it with other signing helpers: "sign" excluded, top-level
-// values PHP's array_filter treats as falsy dropped ("" and "0"; typed JSON
-// falsy values are mapped to those by FlattenJSON), values raw (no URL
-// encoding: spaces and Chinese stay literal), nested values as "k[sub]=v" in
-// received order, and "&key=<key>" appended.
-//
-// A ParamRule sorts keys byte by byte and writes "key=<key>" when no pair is
-// left, so Rule matches PAYJS only for parameter sets whose top-level keys are
-// not numeric strings and that keep at least one pair: every set PAYJS is
-// known to send. Signer does not use Rule; it follows PHP in the other cases
-// too (ksort's order for numeric keys, "&key=<key>" for an empty set).
-func Rule() signing.ParamRule {
-	return signing.ParamRule{
-		Exclude:   []string{"sign"},
-		Omit:      signing.OmitPHPFalsy,
-		Placement: signing.KeyAppend,
-	}
-}
-
 // Signer signs and verifies PAYJS parameter sets the way PAYJS's PHP server
 // does (payjs-cn/phpsdk sign and checkSign):
 //
@@ -53,6 +33,9 @@ func Rule() signing.ParamRule {
 //     signs "&key=<key>";
 //   - the MD5 of those UTF-8 bytes is written in upper-case hex.
 //
+// signing.ParamRule cannot express this rule (it sorts keys byte by byte and
+// writes "key=<key>" for an empty set), so this package offers none.
+//
 // It never prints its key. A Signer is safe for concurrent use.
 type Signer struct {
 	secret signing.Secret
@@ -60,8 +43,9 @@ type Signer struct {
 	lenient bool
 }
 
-// NewSigner returns a Signer for the merchant's 通信密钥.
-func NewSigner(key string) *Signer { return &Signer{secret: signing.NewSecret(key)} }
+// NewSigner returns a Signer for the merchant's 通信密钥 (build it with
+// signing.NewSecret from a string or a []byte).
+func NewSigner(key signing.Secret) *Signer { return &Signer{secret: key} }
 
 // Sign returns the 32-character upper-case signature of params. A "sign"
 // parameter among them is ignored. To check a JSON answer use VerifyJSON,
@@ -218,7 +202,7 @@ func (s *Signer) verifyMessage(m *message) error {
 }
 
 // String describes the signer without its key.
-func (s *Signer) String() string { return "payjs.Signer{key=[REDACTED]}" }
+func (s *Signer) String() string { return "payjs.Signer{key=" + signing.Redacted + "}" }
 
 // GoString is String, so %#v never shows the key.
 func (s *Signer) GoString() string { return s.String() }

@@ -2,6 +2,7 @@ package payjs_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
@@ -43,7 +44,7 @@ func TestRinneVector(t *testing.T) {
 		t.Fatalf("rinne rule: %s, want %s", got, rinneSign)
 	}
 	// The vector has no falsy value, so PAYJS's PHP rule agrees with it.
-	s := payjs.NewSigner(rinneKey)
+	s := payjs.NewSigner(signing.NewSecret(rinneKey))
 	if got := s.Sign(params); got != rinneSign {
 		t.Fatalf("php rule: %s, want %s", got, rinneSign)
 	}
@@ -289,7 +290,7 @@ var phpCases = []struct {
 // string arrays) over plain Params.
 func TestSignMatchesPHPReference(t *testing.T) {
 	const key = "k3y with spaces 与中文"
-	s := payjs.NewSigner(key)
+	s := payjs.NewSigner(signing.NewSecret(key))
 	for _, tc := range phpCases {
 		t.Run(tc.name, func(t *testing.T) {
 			want := phpSign(tc.data, key)
@@ -306,7 +307,7 @@ func TestSignMatchesPHPReference(t *testing.T) {
 			if err := s.VerifyJSON([]byte(signed)); err != nil {
 				t.Fatalf("verify: %v", err)
 			}
-			if err := payjs.NewSigner(key + "x").VerifyJSON([]byte(signed)); !errors.Is(err, signing.ErrSignatureInvalid) {
+			if err := payjs.NewSigner(signing.NewSecret(key + "x")).VerifyJSON([]byte(signed)); !errors.Is(err, signing.ErrSignatureInvalid) {
 				t.Fatalf("wrong key verified: %v", err)
 			}
 		})
@@ -317,7 +318,7 @@ func TestSignValuesMatchesPHP(t *testing.T) {
 	const key = "abc"
 	v := url.Values{"mchid": {"123456"}, "body": {"测试 订单"}, "total_fee": {"1000000"}, "hide": {"0"}, "attach": {""}}
 	ref := phpArr{{"mchid", "123456"}, {"body", "测试 订单"}, {"total_fee", "1000000"}, {"hide", "0"}, {"attach", ""}}
-	s := payjs.NewSigner(key)
+	s := payjs.NewSigner(signing.NewSecret(key))
 	want := phpSign(ref, key)
 	if got := s.SignValues(v); got != want {
 		t.Fatalf("got %s want %s", got, want)
@@ -337,18 +338,14 @@ func TestSignValuesMatchesPHP(t *testing.T) {
 	}
 }
 
-// The documented string for the complaint request of the doc demo, built by
-// Rule and signed by the Signer.
+// The documented string for the complaint request of the doc demo,
+// "mchid=123456&key=xxxxxx", is what the Signer hashes.
 func TestDocDemoString(t *testing.T) {
 	params := []signing.Param{{Key: "mchid", Value: "123456"}}
-	r := payjs.Rule()
-	if got := string(r.Build(params, []byte("xxxxxx"))); got != "mchid=123456&key=xxxxxx" {
-		t.Fatal(got)
-	}
 	if got := payjs.PHPQuery(params); got != "mchid=123456" {
 		t.Fatal(got)
 	}
-	if got, want := payjs.NewSigner("xxxxxx").Sign(params), md5Upper("mchid=123456&key=xxxxxx"); got != want {
+	if got, want := payjs.NewSigner(signing.NewSecret("xxxxxx")).Sign(params), md5Upper("mchid=123456&key=xxxxxx"); got != want {
 		t.Fatalf("%s, want %s", got, want)
 	}
 }
@@ -360,9 +357,10 @@ func md5Upper(s string) string {
 
 // TestSignEverythingFiltered: when array_filter leaves nothing, PHP's
 // http_build_query gives "" and the string is "&key=<key>", with the "&".
-// signing.ParamRule (Rule) would write "key=<key>" here.
+// signing.ParamRule would write "key=<key>" here, one reason the package
+// offers no ParamRule for PAYJS.
 func TestSignEverythingFiltered(t *testing.T) {
-	s := payjs.NewSigner("k3y")
+	s := payjs.NewSigner(signing.NewSecret("k3y"))
 	want := md5Upper("&key=k3y")
 	for _, params := range [][]signing.Param{
 		nil,
@@ -378,8 +376,9 @@ func TestSignEverythingFiltered(t *testing.T) {
 	if err := s.VerifyJSON([]byte(body)); err != nil {
 		t.Fatal(err)
 	}
-	if r := payjs.Rule(); string(r.Build(nil, []byte("k3y"))) != "key=k3y" {
-		t.Fatal("Rule's documented difference changed; update Rule's doc")
+	r := signing.ParamRule{Exclude: []string{"sign"}, Omit: signing.OmitPHPFalsy, Placement: signing.KeyAppend}
+	if string(r.Build(nil, []byte("k3y"))) != "key=k3y" {
+		t.Fatal("signing.ParamRule now writes PHP's empty string; revisit the Signer doc, which says it cannot")
 	}
 }
 
@@ -392,35 +391,35 @@ func TestSignNumericKeys(t *testing.T) {
 	if got := payjs.PHPQuery(params); got != str {
 		t.Fatalf("got %q, want %q", got, str)
 	}
-	if got, want := payjs.NewSigner("k").Sign(params), md5Upper(str+"&key=k"); got != want {
+	if got, want := payjs.NewSigner(signing.NewSecret("k")).Sign(params), md5Upper(str+"&key=k"); got != want {
 		t.Fatalf("%s, want %s", got, want)
 	}
 	// The same through JSON, whose order is the PHP array's insertion order.
 	sig := md5Upper(str + "&key=k")
 	body := `{"10":"a","9":"b","a":"c","1a":"d","-1":"e","01":"f","sign":"` + sig + `"}`
-	if err := payjs.NewSigner("k").VerifyJSON([]byte(body)); err != nil {
+	if err := payjs.NewSigner(signing.NewSecret("k")).VerifyJSON([]byte(body)); err != nil {
 		t.Fatal(err)
 	}
 	// A notification keeps the order of its form body as $_POST does; the
 	// cycle 9 < 10 < "1a" < 9 makes the result depend on it.
-	c, err := payjs.NewClient("1230000109", "k")
+	c, err := payjs.NewClient(payjs.Credentials{MchID: "1230000109", Key: signing.NewSecret("k")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	form := "10=a&9=b&a=c&1a=d&-1=e&01=f&payjs_order_id=X&sign="
 	strWithID := "-1=e&01=f&9=b&10=a&1a=d&a=c&payjs_order_id=X"
-	if _, err := c.Verify(nil, []byte(form+md5Upper(strWithID+"&key=k"))); err != nil {
+	if _, err := c.Verify(context.Background(), nil, []byte(form+md5Upper(strWithID+"&key=k"))); err != nil {
 		t.Fatalf("wire order: %v", err)
 	}
 	reordered := "a=c&1a=d&-1=e&01=f&10=a&9=b&payjs_order_id=X&sign=" + md5Upper(strWithID+"&key=k")
-	if _, err := c.Verify(nil, []byte(reordered)); !errors.Is(err, signing.ErrSignatureInvalid) {
+	if _, err := c.Verify(context.Background(), nil, []byte(reordered)); !errors.Is(err, signing.ErrSignatureInvalid) {
 		t.Fatalf("another wire order gives PHP another string, so the sign must fail: %v", err)
 	}
 	// url.Values has no order: VerifyValues sorts by bytes first, which gives
 	// PHP's result whenever the keys compare without a cycle.
 	v := url.Values{"10": {"a"}, "9": {"b"}, "a": {"c"}, "-1": {"e"}, "01": {"f"}}
 	v.Set("sign", md5Upper("-1=e&01=f&9=b&10=a&a=c&key=k"))
-	if err := payjs.NewSigner("k").VerifyValues(v); err != nil {
+	if err := payjs.NewSigner(signing.NewSecret("k")).VerifyValues(v); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -440,7 +439,7 @@ func TestSignFloats(t *testing.T) {
 }
 
 func TestSignerNeverPrintsKey(t *testing.T) {
-	s := payjs.NewSigner("supersecret")
+	s := payjs.NewSigner(signing.NewSecret("supersecret"))
 	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s", s, s, s, s)} {
 		if strings.Contains(out, "supersecret") {
 			t.Fatal(out)
@@ -492,7 +491,7 @@ func TestFlattenJSONRejects(t *testing.T) {
 }
 
 func TestVerifyJSONSignShapes(t *testing.T) {
-	s := payjs.NewSigner("k")
+	s := payjs.NewSigner(signing.NewSecret("k"))
 	for body, want := range map[string]error{
 		`{"a":"1"}`:                payjs.ErrUnsigned,
 		`{"a":"1","sign":""}`:      payjs.ErrUnsigned,
@@ -508,7 +507,7 @@ func TestVerifyJSONSignShapes(t *testing.T) {
 }
 
 func TestLenientSignerAcceptsTheNoFilterCandidate(t *testing.T) {
-	strict := payjs.NewSigner("key-123")
+	strict := payjs.NewSigner(signing.NewSecret("key-123"))
 	params := []signing.Param{{Key: "mchid", Value: "1230000109"}, {Key: "attach", Value: ""},
 		{Key: "status", Value: "0"}, {Key: "total_fee", Value: "100"}}
 	// What a signer that keeps every value (PAYJS's Java demo) would send.
@@ -618,7 +617,7 @@ func FuzzSignPHP(f *testing.F) {
 		f.Add([]byte(tc.name))
 	}
 	const key = "fuzz key 密钥"
-	signer := payjs.NewSigner(key)
+	signer := payjs.NewSigner(signing.NewSecret(key))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := &bytesSource{b: data}
 		var top phpArr
@@ -660,7 +659,7 @@ func FuzzSignPHP(f *testing.F) {
 // the "5" entry as "10=a&1a=b&9=c". VerifyJSON keeps the entry; Params
 // cannot hold it, so signing FlattenJSON's Params gives the other string.
 func TestSignArrayThatPrintsNothing(t *testing.T) {
-	s := payjs.NewSigner("k")
+	s := payjs.NewSigner(signing.NewSecret("k"))
 	body := `{"5":[null],"9":"c","1a":"b","10":"a","sign":"` + md5Upper("1a=b&9=c&10=a&key=k") + `"}`
 	if err := s.VerifyJSON([]byte(body)); err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/tousu-go/tousu/internal/cntime"
 	"github.com/tousu-go/tousu/payjs"
+	"github.com/tousu-go/tousu/signing"
 )
 
 // Default credentials of a fake server.
@@ -93,14 +94,16 @@ const (
 // Option configures a Handler.
 type Option func(*Handler)
 
-// WithMerchant sets the merchant number and key (default DefaultMchID,
-// DefaultKey).
-func WithMerchant(mchid, key string) Option {
-	return func(h *Handler) { h.mchid, h.signer = mchid, payjs.NewSigner(key) }
+// WithCredentials sets the merchant the fake serves (default DefaultMchID with
+// DefaultKey). Requests signed for another merchant or key are refused as
+// PAYJS refuses them.
+func WithCredentials(c payjs.Credentials) Option {
+	return func(h *Handler) { h.creds = c }
 }
 
 // WithComplaintInterval sets the minimum time between complaint calls
-// (default payjs.DefaultPollInterval); 0 turns the limit off.
+// (default payjs.DefaultPollInterval); 0 or less turns the fake's own limit
+// off, for tests that list many times (complainttest.TestSource does).
 func WithComplaintInterval(d time.Duration) Option { return func(h *Handler) { h.interval = d } }
 
 // WithClock sets the fake's clock (default time.Now).
@@ -116,7 +119,7 @@ func WithNotifyClient(c *http.Client) Option { return func(h *Handler) { h.notif
 // Handler is the fake PAYJS API as an http.Handler serving /api/<endpoint>.
 // It is safe for concurrent use.
 type Handler struct {
-	mchid        string
+	creds        payjs.Credentials
 	signer       *payjs.Signer
 	interval     time.Duration
 	now          func() time.Time
@@ -135,20 +138,22 @@ type Handler struct {
 // NewHandler returns a fake PAYJS API.
 func NewHandler(opts ...Option) *Handler {
 	h := &Handler{
-		mchid: DefaultMchID, signer: payjs.NewSigner(DefaultKey), interval: payjs.DefaultPollInterval,
-		now: time.Now, orders: map[string]*Order{}, calls: map[string]int{},
+		creds:    payjs.Credentials{MchID: DefaultMchID, Key: signing.NewSecret(DefaultKey)},
+		interval: payjs.DefaultPollInterval,
+		now:      time.Now, orders: map[string]*Order{}, calls: map[string]int{},
 		notifyClient: &http.Client{Timeout: 10 * time.Second},
 	}
 	for _, o := range opts {
 		o(h)
 	}
+	h.signer = payjs.NewSigner(h.creds.Key)
 	return h
 }
 
 // Server is a Handler listening on a local httptest server.
 type Server struct {
 	*Handler
-	// URL is the API base URL, ending in "/api/", for payjs.WithBaseURL.
+	// URL is the API base URL, ending in "/api/", for option.WithBaseURL.
 	URL string
 	ts  *httptest.Server
 }
@@ -164,7 +169,12 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() { s.ts.Close() }
 
 // MchID is the fake's merchant number.
-func (h *Handler) MchID() string { return h.mchid }
+func (h *Handler) MchID() string { return h.creds.MchID }
+
+// Credentials are the credentials of the fake's merchant, for payjs.NewClient:
+//
+//	c, err := payjs.NewClient(srv.Credentials(), option.WithBaseURL(srv.URL))
+func (h *Handler) Credentials() payjs.Credentials { return h.creds }
 
 // AddOrder stores an order, generating a 25-digit PAYJS order number when
 // PayJSOrderID is empty, and returns it as stored.
@@ -194,12 +204,20 @@ func (h *Handler) Order(id string) (Order, bool) {
 	return *o, true
 }
 
-// AddComplaint appends a complaint record to the list.
+// AddComplaint appends a complaint record to the list. PAYJS lists complaints
+// about paid orders, so when c names an OrderID the fake does not hold, the
+// order is stored too (paid at ComplaintAt, with the complaint's OutTradeNo and
+// TotalFee), and a refund of it succeeds; an order added before with AddOrder
+// is left as it is. A record with an empty OrderID names no order.
 func (h *Handler) AddComplaint(c Complaint) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	c.Extra = slices.Clone(c.Extra)
 	h.complaints = append(h.complaints, c)
+	if _, ok := h.orders[c.OrderID]; c.OrderID != "" && !ok {
+		h.orders[c.OrderID] = &Order{PayJSOrderID: c.OrderID, OutTradeNo: c.OutTradeNo, TotalFee: c.TotalFee,
+			Paid: true, PaidTime: c.ComplaintAt}
+	}
 }
 
 // Calls reports how many requests an endpoint received (valid or not).
@@ -267,7 +285,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.write(w, endpoint, fail("参数错误"), false)
 		return
 	}
-	if params.Get("mchid") != h.mchid {
+	if params.Get("mchid") != h.creds.MchID {
 		h.write(w, endpoint, fail(MsgUnknownMchID), false)
 		return
 	}
@@ -410,7 +428,7 @@ func (h *Handler) check(id string) object {
 		o.Checked = true
 	}
 	return object{
-		{"return_code", 1}, {"mchid", h.mchid}, {"out_trade_no", o.OutTradeNo}, {"payjs_order_id", o.PayJSOrderID},
+		{"return_code", 1}, {"mchid", h.creds.MchID}, {"out_trade_no", o.OutTradeNo}, {"payjs_order_id", o.PayJSOrderID},
 		{"transaction_id", o.TransactionID}, {"status", status}, {"openid", o.OpenID}, {"total_fee", o.TotalFee},
 		{"paid_time", paidTime}, {"attach", o.Attach},
 	}
@@ -493,7 +511,7 @@ func (h *Handler) Notification(payjsOrderID string, extra map[string]string) (ur
 		"transaction_id": {cp.TransactionID},
 		"time_end":       {cntime.Format(cp.PaidTime, cntime.DateTime)},
 		"openid":         {cp.OpenID},
-		"mchid":          {h.mchid},
+		"mchid":          {h.creds.MchID},
 	}
 	if cp.Attach != "" {
 		v.Set("attach", cp.Attach)

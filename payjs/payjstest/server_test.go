@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tousu-go/tousu/payjs"
 	"github.com/tousu-go/tousu/payjs/payjstest"
+	"github.com/tousu-go/tousu/signing"
 )
 
 // md5Upper signs a flat form the PHP way, written out independently here.
@@ -154,5 +156,53 @@ func TestNotificationSigned(t *testing.T) {
 	}
 	if _, err := srv.Notification("missing", nil); err == nil {
 		t.Fatal("unknown order")
+	}
+}
+
+// TestSeedingForTheContract: AddComplaint stores the complained order (paid),
+// so its refund succeeds; an unknown order answers PAYJS's not-found text;
+// the complaint limit can be turned off; another merchant's credentials are
+// served as configured.
+func TestSeedingForTheContract(t *testing.T) {
+	creds := payjs.Credentials{MchID: "88", Key: signing.NewSecret([]byte("another key"))}
+	srv := payjstest.NewServer(payjstest.WithCredentials(creds), payjstest.WithComplaintInterval(0))
+	defer srv.Close()
+	if srv.MchID() != "88" || srv.Credentials().MchID != "88" || !srv.Credentials().Key.Equal(creds.Key) {
+		t.Fatal(srv.Credentials())
+	}
+	at := time.Date(2024, 11, 11, 10, 0, 0, 0, time.UTC)
+	srv.AddComplaint(payjstest.Complaint{ComplaintAt: at, ComplaintID: "C1", OrderID: "O1", OutTradeNo: "T1", TotalFee: 250})
+	kept := srv.AddOrder(payjstest.Order{PayJSOrderID: "O2", TotalFee: 9})
+	srv.AddComplaint(payjstest.Complaint{ComplaintAt: at, OrderID: "O2", TotalFee: 1})
+	srv.AddComplaint(payjstest.Complaint{ComplaintAt: at, OutTradeNo: "T3"}) // no order
+
+	o, ok := srv.Order("O1")
+	if !ok || !o.Paid || o.OutTradeNo != "T1" || o.TotalFee != 250 || !o.PaidTime.Equal(at) {
+		t.Fatalf("%+v %v", o, ok)
+	}
+	if o, _ := srv.Order("O2"); o != kept {
+		t.Fatalf("an existing order was replaced: %+v", o)
+	}
+	if _, ok := srv.Order(""); ok {
+		t.Fatal("an order without an id was stored")
+	}
+
+	sign := func(v url.Values) url.Values { v.Set("sign", md5Upper(v, "another key")); return v }
+	if m := post(t, srv.URL+"refund", sign(url.Values{"mchid": {"88"}, "payjs_order_id": {"O1"}})); m["return_code"] != json.Number("1") {
+		t.Fatal(m)
+	}
+	if m := post(t, srv.URL+"refund", sign(url.Values{"mchid": {"88"}, "payjs_order_id": {"nope"}})); m["return_code"] != json.Number("0") ||
+		m["return_msg"] != payjstest.MsgOrderNotFound || m["sign"] != nil {
+		t.Fatal(m)
+	}
+	// The default key is refused now.
+	if m := post(t, srv.URL+"check", signed(url.Values{"mchid": {"88"}, "payjs_order_id": {"O1"}})); m["return_msg"] != payjstest.MsgSignError {
+		t.Fatal(m)
+	}
+	for range 3 { // no limit
+		m := post(t, srv.URL+"complaint", sign(url.Values{"mchid": {"88"}}))
+		if m["return_code"] != json.Number("1") || len(m["complaints"].([]any)) != 3 {
+			t.Fatal(m)
+		}
 	}
 }
