@@ -201,7 +201,6 @@ func TestAdapterListThrottleAndConvert(t *testing.T) {
 	if a.MinPollInterval() != 4*time.Hour || a.Provider() != complaint.PAYJS {
 		t.Fatal(a.MinPollInterval(), a.Provider())
 	}
-	ctx := context.Background()
 	got := listAll(t, a, complaint.ListOptions{})
 	if len(got) != 2 {
 		t.Fatalf("%d complaints", len(got))
@@ -270,7 +269,6 @@ func TestAdapterListThrottleAndConvert(t *testing.T) {
 	if n := srv.Calls("complaint"); n != 4 {
 		t.Fatalf("PAYJS called %d times", n)
 	}
-	_ = ctx
 }
 
 // listAll lists through a and fails the test on an error.
