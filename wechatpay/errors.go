@@ -9,6 +9,43 @@ import (
 	"github.com/tousu-go/tousu/internal/httpc"
 )
 
+// SignInformation is the debugging detail of a 401 SIGN_ERROR: what WeChat
+// thinks was signed.
+type SignInformation struct {
+	Method               string `json:"method,omitempty"`
+	URL                  string `json:"url,omitempty"`
+	SignMessageLength    int    `json:"sign_message_length,omitempty"`
+	TruncatedSignMessage string `json:"truncated_sign_message,omitempty"`
+}
+
+// ErrorDetail is an error body's detail.
+type ErrorDetail struct {
+	Field           string           `json:"field,omitempty"`
+	Value           json.RawMessage  `json:"value,omitempty"`
+	Issue           string           `json:"issue,omitempty"`
+	Location        string           `json:"location,omitempty"`
+	SignInformation *SignInformation `json:"sign_information,omitempty"`
+}
+
+// ErrorBody is the JSON body of a non-2xx answer.
+type ErrorBody struct {
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+	Detail  *ErrorDetail `json:"detail,omitempty"`
+}
+
+// Error codes WeChat documents.
+const (
+	CodeParamError        = "PARAM_ERROR"
+	CodeInvalidRequest    = "INVALID_REQUEST"
+	CodeSignError         = "SIGN_ERROR"
+	CodeNoAuth            = "NO_AUTH"
+	CodeResourceNotExists = "RESOURCE_NOT_EXISTS"
+	CodeFrequencyLimited  = "FREQUENCY_LIMITED"
+	CodeRateLimited       = "RATE_LIMITED"
+	CodeSystemError       = "SYSTEM_ERROR"
+)
+
 // APIError is a non-2xx answer from WeChat Pay. It matches the shared
 // sentinels with errors.Is: complaint.ErrRateLimited (429, FREQUENCY_LIMITED,
 // RATE_LIMITED), complaint.ErrNotFound (404, RESOURCE_NOT_EXISTS),

@@ -17,6 +17,44 @@ import (
 	"strings"
 )
 
+// MaxImageBytes is the upload limit: 2 MB.
+const MaxImageBytes = 2 << 20
+
+// UploadImageRequest uploads a JPG, PNG or BMP of at most 2 MB. Filename must
+// end in .jpg, .png or .bmp and match the data.
+type UploadImageRequest struct {
+	Filename string
+	Data     []byte
+}
+
+// ImageMeta is the multipart "meta" part, which is also the signed body.
+// SHA256 is the lowercase hex digest of the file.
+type ImageMeta struct {
+	Filename string `json:"filename"`
+	SHA256   string `json:"sha256"`
+}
+
+// UploadImageResponse is the upload's answer.
+type UploadImageResponse struct {
+	MediaID string `json:"media_id"`
+}
+
+// DownloadImageRequest fetches a complaint image by its media URL exactly as
+// WeChat returned it; it is never re-escaped. ComplaintID is required on
+// global and ignored on mainland.
+type DownloadImageRequest struct {
+	MediaURL    string
+	ComplaintID string
+}
+
+// DownloadImageResponse streams the image. The caller must Close Body.
+type DownloadImageResponse struct {
+	Body          io.ReadCloser
+	ContentType   string
+	ContentLength int64
+	RequestID     string
+}
+
 // wechatHosts are the access points a media URL may point at.
 var wechatHosts = map[string]bool{
 	"api.mch.weixin.qq.com":   true,

@@ -18,6 +18,30 @@ import (
 	"github.com/tousu-go/tousu/signing"
 )
 
+// CertificateAlgorithmType is the algorithm_type query of /v3/certificates.
+type CertificateAlgorithmType string
+
+// Certificate algorithm types.
+const (
+	CertificateRSA CertificateAlgorithmType = "RSA"
+	CertificateSM2 CertificateAlgorithmType = "SM2"
+	CertificateAll CertificateAlgorithmType = "ALL"
+)
+
+// Certificate is one entry of /v3/certificates data[].
+type Certificate struct {
+	SerialNo           string            `json:"serial_no"`
+	EffectiveTime      time.Time         `json:"effective_time"`
+	ExpireTime         time.Time         `json:"expire_time"`
+	EncryptCertificate EncryptedResource `json:"encrypt_certificate"`
+}
+
+// CertificatesResponse is the /v3/certificates (and /v3/global/certificates)
+// answer.
+type CertificatesResponse struct {
+	Data []Certificate `json:"data"`
+}
+
 // CertificateSerial returns a certificate's serial the way WeChat writes it:
 // upper-case hex of the serial's bytes, so leading zero nibbles are kept
 // (fmt's %X would drop them).

@@ -33,6 +33,9 @@ const (
 // AuthScheme is the Authorization scheme of signed requests.
 const AuthScheme = "WECHATPAY2-SHA256-RSA2048"
 
+// SignatureTypeRSA is the only Wechatpay-Signature-Type this package accepts.
+const SignatureTypeRSA = "WECHATPAY2-SHA256-RSA2048"
+
 // ProbeSignaturePrefix starts the deliberately invalid signatures WeChat sends
 // to check that merchants verify ("signature probe" traffic).
 const ProbeSignaturePrefix = "WECHATPAY/SIGNTEST/"

@@ -7,6 +7,18 @@ import (
 	"net/http"
 )
 
+// NotificationURLRequest is the body of the create and update calls; URL must
+// be https.
+type NotificationURLRequest struct {
+	URL string `json:"url"`
+}
+
+// NotificationURL is what the create, query and update calls return.
+type NotificationURL struct {
+	MchID string `json:"mchid"`
+	URL   string `json:"url"`
+}
+
 func (r *NotificationURLRequest) validate() error {
 	if r == nil {
 		return invalid("request", "is nil")
