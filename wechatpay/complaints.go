@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -73,6 +74,24 @@ func (p *ListComplaintsResponse) RawItems() ([]json.RawMessage, error) {
 	return rawItems(p.Raw)
 }
 
+// LogValue makes log/slog print the page's position and size, never its
+// complaints (slog.JSONHandler would marshal them with their json tags,
+// payer_phone and the buyer's text included).
+func (p ListComplaintsResponse) LogValue() slog.Value {
+	return pageLogValue(len(p.Data), p.Limit, p.Offset, p.TotalCount)
+}
+
+type plainListComplaints ListComplaintsResponse
+
+// Format prints the page as fmt prints a struct, for every verb, without Raw;
+// each complaint prints redacted (see Complaint).
+func (p ListComplaintsResponse) Format(f fmt.State, verb rune) {
+	type ListComplaintsResponse plainListComplaints // keeps the name under %#v
+	r := ListComplaintsResponse(p)
+	r.Raw = nil
+	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
+}
+
 // GetComplaintRequest asks for one complaint's detail.
 type GetComplaintRequest struct {
 	ComplaintID string
@@ -105,6 +124,32 @@ type ListHistoryResponse struct {
 // the order of Data.
 func (p *ListHistoryResponse) RawItems() ([]json.RawMessage, error) {
 	return rawItems(p.Raw)
+}
+
+// LogValue makes log/slog print the page's position and size, never its
+// items.
+func (p ListHistoryResponse) LogValue() slog.Value {
+	return pageLogValue(len(p.Data), p.Limit, p.Offset, p.TotalCount)
+}
+
+type plainListHistory ListHistoryResponse
+
+// Format prints the page as fmt prints a struct, for every verb, without Raw;
+// each item prints redacted (see NegotiationHistory).
+func (p ListHistoryResponse) Format(f fmt.State, verb rune) {
+	type ListHistoryResponse plainListHistory // keeps the name under %#v
+	r := ListHistoryResponse(p)
+	r.Raw = nil
+	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
+}
+
+func pageLogValue(n, limit, offset, total int) slog.Value {
+	return slog.GroupValue(
+		slog.Int("items", n),
+		slog.Int("limit", limit),
+		slog.Int("offset", offset),
+		slog.Int("total_count", total),
+	)
 }
 
 func rawItems(body []byte) ([]json.RawMessage, error) {
