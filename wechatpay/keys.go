@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,10 +14,12 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/wxcomplaint"
 	"github.com/tousu-go/tousu/signing"
 )
 
-// CertificateAlgorithmType is the algorithm_type query of /v3/certificates.
+// CertificateAlgorithmType is the algorithm_type query of /v3/certificates
+// (mainland only; the client asks for RSA).
 type CertificateAlgorithmType string
 
 // Certificate algorithm types.
@@ -158,13 +159,18 @@ func (c *Client) RefreshCertificates(ctx context.Context) ([]string, error) {
 
 func (c *Client) refreshLocked(ctx context.Context) ([]string, error) {
 	c.ring.lastTry = c.now()
-	path := c.certificatesPath() + "?algorithm_type=RSA"
+	path := c.certificatesPath()
+	if c.region == RegionMainland {
+		// /v3/certificates takes algorithm_type (RSA, SM2, ALL); the global
+		// /v3/global/certificates documents no query at all.
+		path += "?algorithm_type=" + string(CertificateRSA)
+	}
 	resp, err := c.do(ctx, http.MethodGet, path, nil, nil, verifyNone)
 	if err != nil {
 		return nil, err
 	}
 	var page CertificatesResponse
-	if err := json.Unmarshal(resp.Body, &page); err != nil {
+	if err := wxcomplaint.Unmarshal(resp.Body, &page); err != nil { // "" times are zero
 		return nil, fmt.Errorf("wechatpay: decoding certificates: %w", err)
 	}
 	now := c.now()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -174,8 +175,9 @@ func TestCertificateDownloadAndRotation(t *testing.T) {
 			m.on("GET", certPath, func(r *recorded) reply {
 				mu.Lock()
 				defer mu.Unlock()
-				if !strings.Contains(r.URI, "algorithm_type=RSA") {
-					t.Errorf("certificates uri %s", r.URI)
+				// Mainland asks for RSA certificates; global takes no query.
+				if want := map[Environment]string{Mainland: certPath + "?algorithm_type=RSA", Global: certPath}[env]; r.URI != want {
+					t.Errorf("certificates uri %s, want %s", r.URI, want)
 				}
 				return reply{body: certsBody(t, served...)}
 			})
@@ -424,5 +426,36 @@ func TestCertificatesResponseMustVerify(t *testing.T) {
 	_, err := c3.RefreshCertificates(ctx(t))
 	if !errors.Is(err, signing.ErrDecrypt) || strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), strings.Repeat("A", 65)) {
 		t.Errorf("hostile serial in error: %q", err)
+	}
+}
+
+// A certificate entry with empty times (effective_time, expire_time: "") is
+// read as "not given": the certificate's own validity applies and the
+// download does not fail.
+func TestCertificatesWithEmptyTimes(t *testing.T) {
+	testKeys(t)
+	m := newMock(t, "", platformSigner())
+	m.on("GET", "/v3/certificates", func(*recorded) reply {
+		b, err := json.Marshal(certsBody(t, platformCertPEM))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string][]map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc["data"][0]["effective_time"], doc["data"][0]["expire_time"] = "", ""
+		return reply{body: doc}
+	})
+	c := newTestClient(t, m, WithCertificateDownload())
+	got, err := c.RefreshCertificates(ctx(t))
+	if err != nil || len(got) != 1 || got[0] != platformSerial {
+		t.Fatalf("refresh: %v %v", got, err)
+	}
+	if pub, ok := c.ring.get(platformSerial, testNow.AddDate(3, 0, 0)); !ok || pub.N.Cmp(platformKey.N) != 0 {
+		t.Error("certificate not usable within its own validity")
+	}
+	if _, ok := c.ring.get(platformSerial, testNow.AddDate(5, 0, 0)); ok {
+		t.Error("certificate usable after its own NotAfter")
 	}
 }

@@ -123,11 +123,12 @@ func (o OperateType) Actor() complaint.Actor {
 	return complaint.ActorUnknown
 }
 
-// MediaID is the media id in a media URL: the last segment of its path exactly
-// as written, still percent-encoded. Ids contain %2F, which unescaping would
-// turn into a path separator, and + and %3D, which re-escaping would change;
-// WeChat signs and serves the id as written. A value without a scheme is taken
-// as a path (or a bare id).
+// MediaID is the media id in a media URL: the part of its path after
+// /merchant-service/images/ (mainland and global), or else its last segment,
+// exactly as written, still percent-encoded. Ids contain %2F, which unescaping
+// would turn into a path separator, and + and %3D, which re-escaping would
+// change; WeChat signs and serves the id as written. A value without a scheme
+// is taken as a path (or a bare id).
 func MediaID(mediaURL string) string {
 	p := mediaURL
 	if i := strings.Index(p, "://"); i >= 0 {
@@ -141,8 +142,16 @@ func MediaID(mediaURL string) string {
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
 	}
+	if i := strings.Index(p, ImagesPathSegment); i >= 0 {
+		return p[i+len(ImagesPathSegment):]
+	}
 	return p[strings.LastIndexByte(p, '/')+1:]
 }
+
+// ImagesPathSegment precedes the media id in every image URL, mainland
+// (/v3/merchant-service/images/<id>) and global
+// (/v3/global/merchant-service/images/<id>).
+const ImagesPathSegment = "/merchant-service/images/"
 
 func convertMedia(list MediaList, out []complaint.Media) []complaint.Media {
 	for _, m := range list {

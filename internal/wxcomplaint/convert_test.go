@@ -103,6 +103,7 @@ func TestMediaID(t *testing.T) {
 		"/v3/merchant-service/images/rel":                                                        "rel",
 		"https://api.mch.weixin.qq.com":                                                          "",
 		"https://api.mch.weixin.qq.com/v3/merchant-service/images/":                              "",
+		"https://api.mch.weixin.qq.com/v3/merchant-service/images/a/b%3D":                        "a/b%3D",
 		"abc": "abc",
 		"":    "",
 	} {
