@@ -519,12 +519,33 @@ func TestNotificationURLBothRegions(t *testing.T) {
 			if _, err := c.GetNotificationURL(ctx(t)); !errors.Is(err, complaint.ErrNotFound) {
 				t.Fatalf("get after delete: %v", err)
 			}
-			if _, err := c.CreateNotificationURL(ctx(t), &NotificationURLRequest{URL: "http://shop.example/n"}); !errors.Is(err, complaint.ErrInvalidRequest) {
-				t.Errorf("http url: %v", err)
-			}
 			// The DELETE (204, empty body) was verified too: its signature covers "".
 			if rs := m.requests(); rs[3].Method != "DELETE" || len(rs[3].Body) != 0 {
 				t.Errorf("delete request: %+v", rs[3])
+			}
+			// https, or http:// to a loopback host (a local handler behind a fake
+			// server); anything else is refused before a request is sent.
+			before := len(m.requests())
+			for _, u := range []string{"http://shop.example/n", "http://10.0.0.1/n", "http://127.0.0.1.example/n", "http://[::2]/n",
+				"http://localhost.example/n", "ftp://127.0.0.1/n", "http:///n", "127.0.0.1/n", "https://", "http://0.0.0.0/n"} {
+				if _, err := c.CreateNotificationURL(ctx(t), &NotificationURLRequest{URL: u}); !errors.Is(err, complaint.ErrInvalidRequest) {
+					t.Errorf("create %s: %v", u, err)
+				}
+				if _, err := c.UpdateNotificationURL(ctx(t), &NotificationURLRequest{URL: u}); !errors.Is(err, complaint.ErrInvalidRequest) {
+					t.Errorf("update %s: %v", u, err)
+				}
+			}
+			if n := len(m.requests()); n != before {
+				t.Errorf("%d refused urls were sent", n-before)
+			}
+			for _, u := range []string{"http://localhost:8080/notify", "http://LocalHost/n", "http://127.0.0.1:9/n", "http://127.8.9.10/n",
+				"http://[::1]:8443/n?x=1"} {
+				if got, err := c.CreateNotificationURL(ctx(t), &NotificationURLRequest{URL: u}); err != nil || got.URL != u {
+					t.Errorf("create %s: %+v %v", u, got, err)
+				}
+				if got, err := c.UpdateNotificationURL(ctx(t), &NotificationURLRequest{URL: u}); err != nil || got.URL != u {
+					t.Errorf("update %s: %+v %v", u, got, err)
+				}
 			}
 		})
 	}
