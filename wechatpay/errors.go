@@ -52,11 +52,18 @@ const (
 // complaint.ErrUnauthorized (401, SIGN_ERROR, NO_AUTH) and
 // complaint.ErrInvalidRequest (400, PARAM_ERROR, INVALID_REQUEST).
 //
-// Error answers are not signature-checked, as in WeChat's own SDKs (gateways
-// and load balancers answer some of them unsigned): an APIError can only make a
-// call fail, never make unverified data look valid.
+// An error answer that carries a Wechatpay-Signature is verified like a
+// success (Verified is then true; one that fails verification is a
+// *ResponseError instead). Gateways and load balancers answer some errors
+// unsigned; those are returned with Verified false, so treat their Code and
+// Message as unauthenticated. Either way an APIError can only make a call
+// fail, never make unverified data look valid. Answers to RefreshCertificates
+// are not verified here: that call checks the certificates it downloads.
 type APIError struct {
 	StatusCode int
+	// Verified reports that the answer was signed by WeChat Pay and its
+	// signature verified.
+	Verified bool
 	// Code and Message are WeChat's; Message is Chinese text meant for people.
 	Code    string
 	Message string
@@ -111,18 +118,25 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// ResponseError is a 2xx response whose signature did not verify. Its Err
-// matches complaint.ErrSignatureInvalid, complaint.ErrTimestampSkew or
+// ResponseError is a response whose signature did not verify: a 2xx answer,
+// or an error answer that carried a signature. Its Err matches
+// complaint.ErrSignatureInvalid, complaint.ErrTimestampSkew or
 // complaint.ErrUnknownKey. The unverified body is not kept.
 type ResponseError struct {
 	Method, Path string
-	RequestID    string
-	Err          error
+	// StatusCode is the answer's HTTP status.
+	StatusCode int
+	RequestID  string
+	Err        error
 }
 
 // Error describes the failure.
 func (e *ResponseError) Error() string {
-	s := "wechatpay: " + e.Method + " " + e.Path + ": response verification failed: " + e.Err.Error()
+	s := "wechatpay: " + e.Method + " " + e.Path + ": "
+	if e.StatusCode != 0 && (e.StatusCode < 200 || e.StatusCode > 299) {
+		s += "http " + strconv.Itoa(e.StatusCode) + " "
+	}
+	s += "response verification failed: " + e.Err.Error()
 	if e.RequestID != "" {
 		s += " [request-id " + e.RequestID + "]"
 	}

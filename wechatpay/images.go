@@ -245,7 +245,7 @@ func (c *Client) DownloadImage(ctx context.Context, r *DownloadImageRequest) (*D
 			raw.Body, _ = io.ReadAll(io.LimitReader(body, 64<<10))
 			_ = body.Close()
 		}
-		return nil, newAPIError(raw)
+		return nil, c.errorAnswer(ctx, http.MethodGet, target, raw)
 	}
 	if body == nil {
 		body = http.NoBody

@@ -136,8 +136,12 @@ func TestPublicKeyMerchantGets404OnCertificates(t *testing.T) {
 	})
 	complaintRoute(m, nil)
 	c := pubKeyClient(t, m, WithCertificateDownload())
-	if _, err := c.RefreshCertificates(ctx(t)); !errors.Is(err, complaint.ErrNotFound) {
-		t.Errorf("refresh: %v", err)
+	// The certificate download checks what it downloads itself; its error
+	// answers come back unverified.
+	_, err := c.RefreshCertificates(ctx(t))
+	var ae *APIError
+	if !errors.Is(err, complaint.ErrNotFound) || !errors.As(err, &ae) || ae.Verified {
+		t.Errorf("refresh: %#v", err)
 	}
 	// The client still works with the public key.
 	if _, err := c.GetComplaint(ctx(t), &GetComplaintRequest{ComplaintID: "C1"}); err != nil {
@@ -457,5 +461,59 @@ func TestCertificatesWithEmptyTimes(t *testing.T) {
 	}
 	if _, ok := c.ring.get(platformSerial, testNow.AddDate(5, 0, 0)); ok {
 		t.Error("certificate usable after its own NotAfter")
+	}
+}
+
+// Error answers: a signed one is verified like a success (Verified, or a
+// ResponseError when it does not verify); an unsigned one still fails the call
+// with its APIError, marked unverified.
+func TestErrorAnswerVerification(t *testing.T) {
+	notFound := errBody("RESOURCE_NOT_EXISTS", "投诉单不存在")
+	stranger := platformSigner() // not a key of a public-key client
+	cases := map[string]struct {
+		r        reply
+		verified bool  // an *APIError with Verified true
+		want     error // else a *ResponseError matching want
+	}{
+		"signed":      {r: reply{}, verified: true},
+		"unsigned":    {r: reply{raw: true}},
+		"tampered":    {r: reply{tamper: func(_ http.Header, b *[]byte) { *b = []byte(strings.Replace(string(*b), "不存在", "已处理", 1)) }}, want: complaint.ErrSignatureInvalid},
+		"stale":       {r: reply{ts: testNow.Unix() - 301}, want: complaint.ErrTimestampSkew},
+		"unknown key": {r: reply{signer: &stranger}, want: complaint.ErrUnknownKey},
+		"probe": {r: reply{tamper: func(h http.Header, _ *[]byte) {
+			h.Set("Wechatpay-Signature", ProbeSignaturePrefix+h.Get("Wechatpay-Signature"))
+		}}, want: complaint.ErrSignatureInvalid},
+		"partial headers": {r: reply{tamper: func(h http.Header, _ *[]byte) { h.Del("Wechatpay-Timestamp") }}, want: complaint.ErrSignatureInvalid},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			m := newMock(t, "", pubKeySigner())
+			route := func(*recorded) reply { r := tc.r; r.status, r.body = 404, notFound; return r }
+			m.on("GET", "/v3/merchant-service/complaints-v2/C1", route)
+			m.on("GET", "/v3/merchant-service/images/gone", route)
+			c := pubKeyClient(t, m)
+			_, err1 := c.GetComplaint(ctx(t), &GetComplaintRequest{ComplaintID: "C1"})
+			_, err2 := c.DownloadImage(ctx(t), &DownloadImageRequest{MediaURL: "/v3/merchant-service/images/gone"})
+			for _, err := range []error{err1, err2} {
+				var ae *APIError
+				var re *ResponseError
+				switch {
+				case tc.want == nil:
+					if !errors.As(err, &ae) || ae.Verified != tc.verified || !errors.Is(err, complaint.ErrNotFound) || ae.Code != "RESOURCE_NOT_EXISTS" {
+						t.Errorf("err = %#v, want an APIError with Verified %v", err, tc.verified)
+					}
+				default:
+					if errors.As(err, &ae) || !errors.As(err, &re) || !errors.Is(err, tc.want) || re.StatusCode != 404 || re.RequestID == "" {
+						t.Errorf("err = %v, want a ResponseError matching %v", err, tc.want)
+					}
+					if errors.Is(err, complaint.ErrNotFound) || strings.Contains(err.Error(), "不存在") {
+						t.Errorf("unverified error answer trusted: %v", err)
+					}
+					if !strings.Contains(err.Error(), "http 404") {
+						t.Errorf("message lacks the status: %v", err)
+					}
+				}
+			}
+		})
 	}
 }
