@@ -124,6 +124,34 @@ func TestListComplaintsGlobal(t *testing.T) {
 	}
 }
 
+// WeChat sends "" for a time it does not have; the page still decodes, with
+// the zero time there (section "lenient times").
+func TestListEmptyTimes(t *testing.T) {
+	m := newMock(t, globalHost, pubKeySigner())
+	item := strings.Replace(globalComplaintJSON("G1"), `"trade_time":"2025-05-19T10:00:00+08:00"`, `"trade_time":""`, 1)
+	m.on("GET", "/v3/global/merchant-service/complaints", func(r *recorded) reply {
+		return reply{body: page([]string{item, globalComplaintJSON("G2")}, 10, 0, 2)}
+	})
+	m.on("GET", "/v3/global/merchant-service/complaints/G1/negotiation-historys", func(r *recorded) reply {
+		return reply{body: page([]string{strings.Replace(historyItem("L1", "USER_RESPONSE", ""), `"operate_time":"2025-05-20T13:29:35.120+08:00"`, `"operate_time":""`, 1)}, 100, 0, 1)}
+	})
+	c := pubKeyClient(t, m, WithEnvironment(Global))
+	got, err := c.ListComplaints(ctx(t), &ListComplaintsRequest{BeginDate: testNow, EndDate: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := got.Data[0].ComplaintOrderInfo; !o[0].TradeTime.IsZero() || o[1].TradeTime.IsZero() || got.Data[1].ComplaintOrderInfo[0].TradeTime.IsZero() {
+		t.Errorf("trade times %v %v", o[0].TradeTime, o[1].TradeTime)
+	}
+	h, err := c.ListHistory(ctx(t), &ListHistoryRequest{ComplaintID: "G1"})
+	if err != nil || len(h.Data) != 1 || !h.Data[0].OperateTime.IsZero() || h.Data[0].LogID != "L1" {
+		t.Fatalf("history %+v %v", h, err)
+	}
+	if items, err := h.RawItems(); err != nil || len(items) != 1 || !strings.Contains(string(items[0]), `"operate_time":""`) {
+		t.Errorf("raw history items %q %v", items, err)
+	}
+}
+
 func TestListValidation(t *testing.T) {
 	m := newMock(t, "", pubKeySigner())
 	c := pubKeyClient(t, m)

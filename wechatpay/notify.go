@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/wxcomplaint"
 	"github.com/tousu-go/tousu/signing"
 )
 
@@ -117,7 +118,7 @@ func (c *Client) decodeNotification(h http.Header, body []byte, n *Notification)
 	var v envelopeView
 	if !fastEnvelope(body, n, &v) {
 		*n, v = Notification{}, envelopeView{}
-		if err := json.Unmarshal(body, n); err != nil {
+		if err := wxcomplaint.Unmarshal(body, n); err != nil { // lenient: "" create_time is zero
 			return malformed("body is not a notification envelope")
 		}
 		v = envelopeView{nonce: []byte(n.Resource.Nonce), ciphertext: []byte(n.Resource.Ciphertext), aad: []byte(n.Resource.AssociatedData)}
