@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/wxcomplaint/wxcomplainttest"
 )
 
 var pngData = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1, 2, 3}, 100)...)
@@ -87,7 +88,7 @@ func TestUploadImageValidation(t *testing.T) {
 
 // The media id from wechatpay-php's DownloadTest, with %2F, plus a + and
 // %3D%3D: it must be signed and sent exactly as given.
-const mediaPath = "/v3/merchant-service/images/ChsyMDAyMDgwMjAyMjAyMTgxMTA0NDEzMTEwMzASGzMwMDIwMDAyMDIyMDIxODE1MDQ0MTcwOTI5NhgAIO%2FFR1pAGKAMwAjgB+x%3D%3D"
+const mediaPath = "/v3/merchant-service/images/" + wxcomplainttest.PHPMediaID
 
 func TestDownloadImageVerbatim(t *testing.T) {
 	m := newMock(t, mainlandHost, pubKeySigner())

@@ -25,6 +25,7 @@ type callback struct {
 	editEnv                        func(n *Notification)
 	editBody                       func(b []byte) []byte // after signing
 	signedEdit                     func(b []byte) []byte // before signing
+	editPlain                      func(b []byte) []byte // the resource before encryption
 	editHdr                        func(h http.Header)
 }
 
@@ -42,6 +43,9 @@ func (cb callback) build(t testing.TB) (http.Header, []byte) {
 		cb.ts = nowUnix()
 	}
 	pt, _ := json.Marshal(NotificationResource{ComplaintID: cb.complaintID, ActionType: ActionType(cb.action)})
+	if cb.editPlain != nil {
+		pt = cb.editPlain(pt)
+	}
 	n := Notification{ID: cb.id, CreateTime: testNow, EventType: EventType(cb.event), ResourceType: "encrypt-resource",
 		Summary: "投诉状态变更", Resource: encryptResource(t, pt, "complaint", "lgSUQQVhgMrq")}
 	if cb.editEnv != nil {

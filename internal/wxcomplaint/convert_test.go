@@ -17,7 +17,7 @@ func TestToComplaintMainland(t *testing.T) {
 		Provider: complaint.WeChatPay, ID: "C1", MerchantID: "1900012181",
 		State: complaint.StatePending, ProviderState: "PENDING",
 		Problem: complaint.Problem{Type: complaint.ProblemRefund, ProviderType: "REFUND", Description: "不满意商家服务"},
-		Content: "反馈一个重复扣费的问题，请联系 18612045566",
+		Content: "反馈一个重复扣费的问题",
 		Amount:  complaint.CNY(3),
 		Refund:  complaint.Refund{Requested: complaint.CNY(10), Full: true},
 		Times:   1, AwaitingReply: true, Urgent: true, PlatformAssisting: true,

@@ -19,8 +19,9 @@ const (
 )
 
 func personalComplaint(t *testing.T) Complaint {
+	item := strings.Replace(mainlandComplaintJSON("200201820200101080076610000", phoneCT), "反馈一个重复扣费的问题", buyerText, 1)
 	var c Complaint
-	if err := DecodeComplaint([]byte(mainlandComplaintJSON("200201820200101080076610000", phoneCT)), &c); err != nil {
+	if err := DecodeComplaint([]byte(item), &c); err != nil {
 		t.Fatal(err)
 	}
 	c.PayerPhonePlaintext = phonePlain
