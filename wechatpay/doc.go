@@ -72,12 +72,26 @@
 //		fmt.Println(c.ComplaintID, c.ComplaintState)
 //	}
 //
+// Answers are decoded with plain encoding/json into plain fields (times are
+// time.Time); WeChat's irregular shapes (an empty string for a time it does not
+// have, complaint_media_list as an object, amounts as strings) are accepted
+// through a slower retry that runs only when the plain decode fails. The raw
+// JSON stays reachable: GetComplaint sets Complaint.Raw to the body, and
+// ListComplaints and ListHistory keep the page body in the response's Raw,
+// whose RawItems method gives each item as sent (items do not copy their own
+// JSON, so a page decodes at nearly the cost of json.Unmarshal).
+//
 // Image URLs (complaint_media_list, image_list) are fetched with DownloadImage
 // exactly as WeChat wrote them: media ids contain %2F, + and %3D that must not
 // be re-escaped. On global, where the list returns mainland-form URLs, the
-// download goes to the global images path on apihk with the complaint id. payer_phone arrives encrypted with the merchant's own
-// certificate; DecryptPayerPhone opens it, or WithPayerPhoneDecryption does it
-// for every list and detail call. The plaintext is never logged.
+// download goes to the global images path on apihk with the complaint id.
+//
+// payer_phone arrives encrypted with the merchant's own certificate;
+// DecryptPayerPhone opens it, or WithPayerPhoneDecryption does it for every
+// list and detail call. The plaintext is a complaint.Phone, masked in every
+// print. Complaint, NegotiationHistory and the list responses print (fmt, any
+// verb) and log (log/slog, text or JSON) without the payer's phone, openid,
+// text or tags.
 //
 // Do sends a signed, verified request to an endpoint this package does not wrap.
 //
