@@ -1,6 +1,7 @@
 package wxcomplaint
 
 import (
+	"bytes"
 	"encoding/json"
 )
 
@@ -47,13 +48,21 @@ func DecodeComplaint(body []byte, c *Complaint) error {
 // DecodeComplaintPage decodes a complaint list answer (complaints-v2, global
 // complaints). Items' Raw stay nil: RawItems splits the body when a caller
 // wants the raw JSON, so the common case does not copy every item.
+// Data is nil when the page has no items.
 func DecodeComplaintPage(body []byte) (Page[Complaint], error) {
-	var w Page[complaintWire]
+	// encoding/json appends into the capacity a slice already has, so sizing
+	// it from the number of items saves the doublings a growing slice of large
+	// structs costs. Counting the key gives the number of items of a WeChat
+	// page (a JSON string cannot hold an unescaped quote, so the bytes only
+	// occur as the key, or as a value equal to it); a wrong count costs only
+	// capacity, and it is capped at a page of 64 (WeChat's limit is 50).
+	n := min(bytes.Count(body, complaintIDKey), maxPreallocItems)
+	w := Page[complaintWire]{Data: make([]complaintWire, 0, n)}
 	if err := Unmarshal(body, &w); err != nil {
 		return Page[Complaint]{}, err
 	}
 	p := Page[Complaint]{Limit: w.Limit, Offset: w.Offset, TotalCount: w.TotalCount}
-	if w.Data != nil {
+	if len(w.Data) > 0 {
 		p.Data = make([]Complaint, len(w.Data))
 		for i := range w.Data {
 			p.Data[i] = w.Data[i].complaint()
@@ -61,6 +70,10 @@ func DecodeComplaintPage(body []byte) (Page[Complaint], error) {
 	}
 	return p, nil
 }
+
+var complaintIDKey = []byte(`"complaint_id"`)
+
+const maxPreallocItems = 64
 
 // DecodeHistoryPage decodes a negotiation-historys answer. Items' Raw stay nil
 // (see RawItems).
