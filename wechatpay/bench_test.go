@@ -246,7 +246,7 @@ func BenchmarkPageDecode(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		p, err := decodeComplaintList(body)
+		p, err := decodeComplaintList(body, 50)
 		if err != nil || len(p.Data) != 50 {
 			b.Fatal(err)
 		}
@@ -260,7 +260,7 @@ func BenchmarkPageDecodeConvert(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		p, err := decodeComplaintList(body)
+		p, err := decodeComplaintList(body, 50)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -280,7 +280,7 @@ func BenchmarkPageDecodeLenient(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		p, err := decodeComplaintList(body)
+		p, err := decodeComplaintList(body, 50)
 		if err != nil || len(p.Data) != 50 {
 			b.Fatal(err)
 		}

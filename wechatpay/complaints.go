@@ -227,7 +227,7 @@ func (c *Client) ListComplaints(ctx context.Context, r *ListComplaintsRequest) (
 	if err != nil {
 		return nil, err
 	}
-	page, err := decodeComplaintList(resp.Body)
+	page, err := decodeComplaintList(resp.Body, cmp.Or(r.Limit, DefaultListLimit))
 	if err != nil {
 		return nil, err
 	}
@@ -238,9 +238,9 @@ func (c *Client) ListComplaints(ctx context.Context, r *ListComplaintsRequest) (
 }
 
 // decodeComplaintList is the decoding half of ListComplaints (what
-// BenchmarkPageDecode measures).
-func decodeComplaintList(body []byte) (*ListComplaintsResponse, error) {
-	p, err := wxcomplaint.DecodeComplaintPage(body)
+// BenchmarkPageDecode measures); limit is the page size asked for.
+func decodeComplaintList(body []byte, limit int) (*ListComplaintsResponse, error) {
+	p, err := wxcomplaint.DecodeComplaintPage(body, limit)
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: decoding complaint list: %w", err)
 	}

@@ -1,7 +1,6 @@
 package wxcomplaint
 
 import (
-	"bytes"
 	"encoding/json"
 )
 
@@ -15,65 +14,104 @@ type Page[T any] struct {
 	TotalCount int `json:"total_count"`
 }
 
-// complaintWire is a complaint as it is decoded: complaint_media_list lands in
-// a plain slice instead of MediaList, whose UnmarshalJSON (it accepts the
-// object form too) makes encoding/json scan the list three times per item. The
-// outer field shadows the embedded one for encoding/json. The object form
-// still decodes, through Unmarshal's fallback.
+// complaintWire is a complaint as it is decoded. complaint_media_list lands
+// in a plain slice instead of MediaList, whose UnmarshalJSON (it accepts the
+// object form too) makes encoding/json scan the list three times per item;
+// the outer field shadows the embedded one for encoding/json, and the object
+// form still decodes, through Unmarshal's fallback. The complaint is embedded
+// by pointer so that a page decodes straight into the slice it returns:
+// encoding/json fills a non-nil embedded pointer in place.
 type complaintWire struct {
-	Complaint
+	*Complaint
 	ComplaintMediaList []ComplaintMedia `json:"complaint_media_list,omitempty"`
-}
-
-func (w *complaintWire) complaint() Complaint {
-	c := w.Complaint
-	c.ComplaintMediaList = w.ComplaintMediaList
-	return c
 }
 
 // DecodeComplaint decodes one complaint (a detail answer, or one relayed by
 // another provider) and keeps body in c.Raw without copying it: the caller must
 // not modify body afterwards. On error c is left zero.
 func DecodeComplaint(body []byte, c *Complaint) error {
-	var w complaintWire
+	*c = Complaint{}
+	w := complaintWire{Complaint: c}
 	if err := Unmarshal(body, &w); err != nil {
 		*c = Complaint{}
 		return err
 	}
-	*c = w.complaint()
+	if w.Complaint != c {
+		// The lenient retry decoded into a fresh value (or none at all).
+		*c = Complaint{}
+		if w.Complaint != nil {
+			*c = *w.Complaint
+		}
+	}
+	c.ComplaintMediaList = w.ComplaintMediaList
 	c.Raw = body
 	return nil
 }
 
 // DecodeComplaintPage decodes a complaint list answer (complaints-v2, global
-// complaints). Items' Raw stay nil: RawItems splits the body when a caller
-// wants the raw JSON, so the common case does not copy every item.
-// Data is nil when the page has no items.
-func DecodeComplaintPage(body []byte) (Page[Complaint], error) {
-	// encoding/json appends into the capacity a slice already has, so sizing
-	// it from the number of items saves the doublings a growing slice of large
-	// structs costs. Counting the key gives the number of items of a WeChat
-	// page (a JSON string cannot hold an unescaped quote, so the bytes only
-	// occur as the key, or as a value equal to it); a wrong count costs only
-	// capacity, and it is capped at a page of 64 (WeChat's limit is 50).
-	n := min(bytes.Count(body, complaintIDKey), maxPreallocItems)
-	w := Page[complaintWire]{Data: make([]complaintWire, 0, n)}
+// complaints). limit is the page size asked for (WeChat sends at most that
+// many items), or 0 when unknown; it only sizes memory. Items' Raw stay nil:
+// RawItems splits the body when a caller wants the raw JSON, so the common
+// case does not copy every item. Data is nil when the page has no items.
+func DecodeComplaintPage(body []byte, limit int) (Page[Complaint], error) {
+	// The items are allocated once, at their final place, and encoding/json
+	// decodes into them through the wires' pointers: it appends array
+	// elements into a slice's spare capacity, decoding into what is there.
+	// The count is the page size asked for, bounded by what the body can hold
+	// (a complaint with only its required fields takes some 290 bytes) and by
+	// 64; a wrong count only costs memory or a copy.
+	n := len(body)/minComplaintBytes + 1
+	if limit > 0 {
+		n = min(n, limit)
+	}
+	n = min(n, maxPreallocItems)
+	items := make([]Complaint, n)
+	wires := make([]complaintWire, n)
+	for i := range wires {
+		wires[i].Complaint = &items[i]
+	}
+	w := Page[complaintWire]{Data: wires[:0]}
 	if err := Unmarshal(body, &w); err != nil {
 		return Page[Complaint]{}, err
 	}
 	p := Page[Complaint]{Limit: w.Limit, Offset: w.Offset, TotalCount: w.TotalCount}
-	if len(w.Data) > 0 {
-		p.Data = make([]Complaint, len(w.Data))
+	if len(w.Data) == 0 {
+		return p, nil
+	}
+	if !decodedInPlace(w.Data, items) {
+		// More items than counted, or the lenient retry (which starts from a
+		// zero page): encoding/json allocated some items itself.
+		items = make([]Complaint, len(w.Data))
 		for i := range w.Data {
-			p.Data[i] = w.Data[i].complaint()
+			if w.Data[i].Complaint != nil {
+				items[i] = *w.Data[i].Complaint
+			}
 		}
+	}
+	p.Data = items[:len(w.Data)]
+	for i := range p.Data {
+		p.Data[i].ComplaintMediaList = w.Data[i].ComplaintMediaList
 	}
 	return p, nil
 }
 
-var complaintIDKey = []byte(`"complaint_id"`)
+// decodedInPlace reports whether every decoded wire points at its own item.
+func decodedInPlace(wires []complaintWire, items []Complaint) bool {
+	if len(wires) > len(items) {
+		return false
+	}
+	for i := range wires {
+		if wires[i].Complaint != &items[i] {
+			return false
+		}
+	}
+	return true
+}
 
-const maxPreallocItems = 64
+const (
+	minComplaintBytes = 256
+	maxPreallocItems  = 64
+)
 
 // DecodeHistoryPage decodes a negotiation-historys answer. Items' Raw stay nil
 // (see RawItems).

@@ -2,6 +2,7 @@ package wxcomplaint
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ func TestDecodeComplaintPage(t *testing.T) {
 		`{"complaint_id":"C3","complaint_time":"2025-05-21T08:00:00+08:00","complaint_media_list":null}`,
 	}
 	body := []byte(page(items, 10, 20, 23))
-	p, err := DecodeComplaintPage(body)
+	p, err := DecodeComplaintPage(body, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestDecodeMatchesEncodingJSON(t *testing.T) {
 	if err := json.Unmarshal(body, &want); err != nil {
 		t.Fatal(err)
 	}
-	got, err := DecodeComplaintPage(body)
+	got, err := DecodeComplaintPage(body, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,9 +83,39 @@ func TestDecodeMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+// The page size asked for only sizes memory: more items than that (or than
+// the body's size suggests) decode all the same.
+func TestDecodeComplaintPageAnyLimit(t *testing.T) {
+	var items []string
+	for i := range 5 {
+		items = append(items, mainlandComplaintJSON(fmt.Sprint("C", i), ""), globalComplaintJSON(fmt.Sprint("G", i)))
+	}
+	body := []byte(page(items, 10, 0, 10))
+	want, err := DecodeComplaintPage(body, 10)
+	if err != nil || len(want.Data) != 10 {
+		t.Fatalf("%d items, %v", len(want.Data), err)
+	}
+	for _, limit := range []int{0, 1, 3, 9, 11, 50, 1000, -1} {
+		got, err := DecodeComplaintPage(body, limit)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("limit %d: %v\n%+v", limit, err, got)
+		}
+	}
+	// The retry path (an empty time) gives the same items.
+	lenient := strings.Replace(string(body), `"complaint_time":"2025-05-20T13:29:35.120+08:00"`, `"complaint_time":""`, 1)
+	got, err := DecodeComplaintPage([]byte(lenient), 10)
+	if err != nil || len(got.Data) != 10 || !got.Data[0].ComplaintTime.IsZero() {
+		t.Fatalf("lenient: %v", err)
+	}
+	got.Data[0].ComplaintTime = want.Data[0].ComplaintTime
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("lenient page differs:\n%+v\n%+v", got, want)
+	}
+}
+
 func TestDecodeEmptyPages(t *testing.T) {
 	for in, n := range map[string]int{`{"data":[],"limit":10,"offset":0,"total_count":0}`: 0, `{"limit":10}`: 0, `{"data":null}`: 0} {
-		p, err := DecodeComplaintPage([]byte(in))
+		p, err := DecodeComplaintPage([]byte(in), 10)
 		if err != nil || len(p.Data) != n {
 			t.Errorf("%s: %+v %v", in, p, err)
 		}

@@ -56,7 +56,7 @@ func TestUnmarshalEmptyTimes(t *testing.T) {
 	item = strings.Replace(item, `"complaint_time":"2025-05-20T13:29:35.120+08:00"`, `"complaint_time":""`, 1)
 	item = strings.Replace(item, `"return_time":"2023-02-10T14:44:14+08:00"`, `"return_time":""`, 1)
 	global := strings.Replace(globalComplaintJSON("G1"), `"trade_time":"2025-05-19T10:00:00+08:00"`, `"trade_time":""`, 1)
-	p, err := DecodeComplaintPage([]byte(page([]string{item, mainlandComplaintJSON("C2", ""), global}, 10, 0, 3)))
+	p, err := DecodeComplaintPage([]byte(page([]string{item, mainlandComplaintJSON("C2", ""), global}, 10, 0, 3)), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestUnmarshalStillFails(t *testing.T) {
 		} else if !reflect.DeepEqual(c, Complaint{}) {
 			t.Errorf("%s: partial result %+v", name, c)
 		}
-		if _, err := DecodeComplaintPage([]byte(`{"data":[` + in + `]}`)); err == nil {
+		if _, err := DecodeComplaintPage([]byte(`{"data":[`+in+`]}`), 10); err == nil {
 			t.Errorf("%s: accepted in a page", name)
 		}
 	}
@@ -182,5 +182,20 @@ func TestMisspellingsVerbatim(t *testing.T) {
 	if !strings.Contains(string(b), `"user_appy_platform_service_reason":"r"`) ||
 		!strings.Contains(string(b), `"user_appy_platform_service_reason_description":"d"`) {
 		t.Errorf("%s", b)
+	}
+}
+
+func TestHasDuplicateNames(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"a":1,"b":{"a":2},"c":[{"a":1},{"a":2}]}`: false,
+		`{"a":1,"A":2}`:                     true,
+		`{"x":{"k":[1,{"q":1}],"k":2}}`:     true,
+		`{"x":[{"a":1,"b":{"c":1},"a":2}]}`: true,
+		`[{"a":1},{"a":1}]`:                 false,
+		`{"a":{"b":1},"c":{"b":1}}`:         false,
+	} {
+		if got := hasDuplicateNames([]byte(in)); got != want {
+			t.Errorf("%s: %v", in, got)
+		}
 	}
 }
