@@ -163,8 +163,10 @@ func convertMedia(list MediaList, out []complaint.Media) []complaint.Media {
 	return out
 }
 
-// ToComplaint converts a complaint to the common model. Nothing is lost: the
-// original is kept in Raw. Global orders are in their settlement currency.
+// ToComplaint converts a complaint to the common model. Nothing of the typed
+// struct is lost: the original is kept in Raw (with the JSON as received in its
+// own Raw where the decoder kept it, as for a detail). Global orders are in
+// their settlement currency.
 func (c *Complaint) ToComplaint() *complaint.Complaint {
 	if c == nil {
 		return nil
