@@ -4,76 +4,163 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
-	"github.com/tousu-go/tousu/internal/httpc"
 	"github.com/tousu-go/tousu/internal/paging"
+	"github.com/tousu-go/tousu/internal/wxcomplaint"
 )
 
-// Documented limits, checked before any request is sent.
+// Language is the global mch_language query value.
+type Language string
+
+// Languages accepted by the global endpoints.
 const (
-	MaxListSpanDays       = 30
-	MaxListLimit          = 50
-	DefaultListLimit      = 10
-	MaxHistoryLimit       = 300
-	DefaultHistoryLimit   = 100
-	MaxReplyRunes         = 200
-	MaxReplyImages        = 4
-	MaxRejectMedia        = 4
-	MaxIdempotentIDLength = 128
-	MaxComplaintIDLength  = 64
-	MaxMchIDLength        = 64
+	LanguageZhCN Language = "ZH_CN"
+	LanguageZhTW Language = "ZH_TW"
+	LanguageZhHK Language = "ZH_HK"
+	LanguageEN   Language = "EN"
+	LanguageJA   Language = "JA"
+	LanguageKO   Language = "KO"
+	LanguageTH   Language = "TH"
+	LanguageVI   Language = "VI"
+	LanguageRU   Language = "RU"
+	LanguageDE   Language = "DE"
+	LanguageFR   Language = "FR"
+	LanguageAR   Language = "AR"
+	LanguageES   Language = "ES"
 )
 
-// errUnsupportedGlobal is what the endpoints missing on global return.
-func errUnsupportedGlobal(what string) error {
-	return fmt.Errorf("wechatpay: %s is not available on the global api: %w", what, errors.ErrUnsupported)
+// ListComplaintsRequest queries complaints-v2 (mainland) or complaints
+// (global). BeginDate and EndDate are calendar days in Beijing time, both
+// required, at most 30 days apart.
+type ListComplaintsRequest struct {
+	BeginDate time.Time
+	EndDate   time.Time
+	// Limit is the page size, 1..50; 0 means 10.
+	Limit int
+	// Offset is the 0-based start.
+	Offset int
+	// ComplaintedMchID narrows a service provider's list to one sub-merchant.
+	ComplaintedMchID string
+	// Language is the global mch_language; ignored on mainland.
+	Language Language
 }
 
-func invalid(field, reason string) error {
-	return &complaint.ValidationError{Field: field, Reason: reason}
+// ListComplaintsResponse is one page of complaints.
+type ListComplaintsResponse struct {
+	Data   []Complaint `json:"data"`
+	Limit  int         `json:"limit"`
+	Offset int         `json:"offset"`
+	// TotalCount is documented as returned when offset is 0.
+	TotalCount int `json:"total_count"`
+	// Raw is the page's body exactly as received (the response buffer, not a
+	// copy). The items' own Raw stay nil so that a page decodes without copying
+	// every item; RawItems splits Raw when you want one item's JSON, including
+	// fields Complaint does not know yet.
+	Raw json.RawMessage `json:"-"`
 }
 
-func checkComplaintID(id string) error {
-	switch {
-	case id == "":
-		return invalid("complaint_id", "is required")
-	case len(id) > MaxComplaintIDLength:
-		return invalid("complaint_id", "longer than 64 characters")
-	}
-	return nil
+// RawItems returns each complaint of the page as the JSON WeChat sent, in the
+// order of Data. It decodes Raw again, so call it only when you need the raw
+// form.
+func (p *ListComplaintsResponse) RawItems() ([]json.RawMessage, error) {
+	return rawItems(p.Raw)
 }
 
-func checkMchID(field, id string, required bool) error {
-	switch {
-	case id == "" && required:
-		return invalid(field, "is required")
-	case len(id) > MaxMchIDLength:
-		return invalid(field, "longer than 64 characters")
-	}
-	return nil
+// LogValue makes log/slog print the page's position and size, never its
+// complaints (slog.JSONHandler would marshal them with their json tags,
+// payer_phone and the buyer's text included).
+func (p ListComplaintsResponse) LogValue() slog.Value {
+	return pageLogValue(len(p.Data), p.Limit, p.Offset, p.TotalCount)
 }
 
-func checkLanguage(l Language) error {
-	if l == "" {
-		return nil
+type plainListComplaints ListComplaintsResponse
+
+// Format prints the page as fmt prints a struct, for every verb, without Raw;
+// each complaint prints redacted (see Complaint).
+func (p ListComplaintsResponse) Format(f fmt.State, verb rune) {
+	type ListComplaintsResponse plainListComplaints // keeps the name under %#v
+	r := ListComplaintsResponse(p)
+	r.Raw = nil
+	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
+}
+
+// GetComplaintRequest asks for one complaint's detail.
+type GetComplaintRequest struct {
+	ComplaintID string
+	// Language is the global mch_language; ignored on mainland.
+	Language Language
+}
+
+// ListHistoryRequest queries one complaint's negotiation history.
+type ListHistoryRequest struct {
+	ComplaintID string
+	// Limit is the page size, 1..300; 0 means 100.
+	Limit  int
+	Offset int
+	// Language is the global mch_language; ignored on mainland.
+	Language Language
+}
+
+// ListHistoryResponse is one page of history.
+type ListHistoryResponse struct {
+	Data       []NegotiationHistory `json:"data"`
+	Limit      int                  `json:"limit"`
+	Offset     int                  `json:"offset"`
+	TotalCount int                  `json:"total_count"`
+	// Raw is the page's body exactly as received (not a copy); the items' own
+	// Raw stay nil. RawItems splits it.
+	Raw json.RawMessage `json:"-"`
+}
+
+// RawItems returns each history item of the page as the JSON WeChat sent, in
+// the order of Data.
+func (p *ListHistoryResponse) RawItems() ([]json.RawMessage, error) {
+	return rawItems(p.Raw)
+}
+
+// LogValue makes log/slog print the page's position and size, never its
+// items.
+func (p ListHistoryResponse) LogValue() slog.Value {
+	return pageLogValue(len(p.Data), p.Limit, p.Offset, p.TotalCount)
+}
+
+type plainListHistory ListHistoryResponse
+
+// Format prints the page as fmt prints a struct, for every verb, without Raw;
+// each item prints redacted (see NegotiationHistory).
+func (p ListHistoryResponse) Format(f fmt.State, verb rune) {
+	type ListHistoryResponse plainListHistory // keeps the name under %#v
+	r := ListHistoryResponse(p)
+	r.Raw = nil
+	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
+}
+
+func pageLogValue(n, limit, offset, total int) slog.Value {
+	return slog.GroupValue(
+		slog.Int("items", n),
+		slog.Int("limit", limit),
+		slog.Int("offset", offset),
+		slog.Int("total_count", total),
+	)
+}
+
+func rawItems(body []byte) ([]json.RawMessage, error) {
+	if body == nil {
+		return nil, nil
 	}
-	for _, c := range string(l) {
-		if (c < 'A' || c > 'Z') && c != '_' {
-			return invalid("mch_language", "is not a language code")
-		}
+	items, err := wxcomplaint.RawItems(body)
+	if err != nil {
+		return nil, fmt.Errorf("wechatpay: splitting page: %w", err)
 	}
-	return nil
+	return items, nil
 }
 
 // dayIndex is the Beijing calendar day of t, as days since the epoch.
@@ -140,14 +227,24 @@ func (c *Client) ListComplaints(ctx context.Context, r *ListComplaintsRequest) (
 	if err != nil {
 		return nil, err
 	}
-	var page ListComplaintsResponse
-	if err := json.Unmarshal(resp.Body, &page); err != nil {
-		return nil, fmt.Errorf("wechatpay: decoding complaint list: %w", err)
+	page, err := decodeComplaintList(resp.Body, cmp.Or(r.Limit, DefaultListLimit))
+	if err != nil {
+		return nil, err
 	}
 	for i := range page.Data {
 		c.decryptPhoneField(ctx, &page.Data[i])
 	}
-	return &page, nil
+	return page, nil
+}
+
+// decodeComplaintList is the decoding half of ListComplaints (what
+// BenchmarkPageDecode measures); limit is the page size asked for.
+func decodeComplaintList(body []byte, limit int) (*ListComplaintsResponse, error) {
+	p, err := wxcomplaint.DecodeComplaintPage(body, limit)
+	if err != nil {
+		return nil, fmt.Errorf("wechatpay: decoding complaint list: %w", err)
+	}
+	return &ListComplaintsResponse{Data: p.Data, Limit: p.Limit, Offset: p.Offset, TotalCount: p.TotalCount, Raw: body}, nil
 }
 
 // AllComplaints pages through ListComplaints from r.Offset, yielding every
@@ -189,7 +286,7 @@ func (c *Client) GetComplaint(ctx context.Context, r *GetComplaintRequest) (*Com
 		return nil, err
 	}
 	var out Complaint
-	if err := json.Unmarshal(resp.Body, &out); err != nil {
+	if err := wxcomplaint.DecodeComplaint(resp.Body, &out); err != nil {
 		return nil, fmt.Errorf("wechatpay: decoding complaint: %w", err)
 	}
 	c.decryptPhoneField(ctx, &out)
@@ -228,11 +325,11 @@ func (c *Client) ListHistory(ctx context.Context, r *ListHistoryRequest) (*ListH
 	if err != nil {
 		return nil, err
 	}
-	var page ListHistoryResponse
-	if err := json.Unmarshal(resp.Body, &page); err != nil {
+	p, err := wxcomplaint.DecodeHistoryPage(resp.Body)
+	if err != nil {
 		return nil, fmt.Errorf("wechatpay: decoding history: %w", err)
 	}
-	return &page, nil
+	return &ListHistoryResponse{Data: p.Data, Limit: p.Limit, Offset: p.Offset, TotalCount: p.TotalCount, Raw: resp.Body}, nil
 }
 
 // AllHistory pages through ListHistory, yielding every history item.
@@ -250,279 +347,4 @@ func (c *Client) AllHistory(ctx context.Context, r *ListHistoryRequest) iter.Seq
 		}
 		return page.Data, page.TotalCount, nil
 	})
-}
-
-// checkText enforces WeChat's character set: UTF-8 of 1 to 3 bytes per rune.
-func checkText(field, s string, maxRunes int) error {
-	if !utf8.ValidString(s) {
-		return invalid(field, "is not valid utf-8")
-	}
-	n := 0
-	for _, r := range s {
-		if r > 0xFFFF {
-			return invalid(field, "contains a 4-byte character (emoji); wechat accepts only 1-3 byte utf-8")
-		}
-		n++
-	}
-	if maxRunes > 0 && n > maxRunes {
-		return invalid(field, fmt.Sprintf("longer than %d characters", maxRunes))
-	}
-	return nil
-}
-
-func checkHTTPS(field, raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return invalid(field, "must be an https url")
-	}
-	return nil
-}
-
-func checkMiniProgram(field string, m *MiniProgramJumpInfo) error {
-	if m == nil {
-		return nil
-	}
-	if m.AppID == "" {
-		return invalid(field+".appid", "is required")
-	}
-	if m.Path == "" {
-		return invalid(field+".path", "is required")
-	}
-	if m.Text == "" {
-		return invalid(field+".text", "is required")
-	}
-	return nil
-}
-
-func (r *ReplyRequest) validate(global bool) error {
-	if err := checkComplaintID(r.ComplaintID); err != nil {
-		return err
-	}
-	if err := checkMchID("complainted_mchid", r.ComplaintedMchID, true); err != nil {
-		return err
-	}
-	if r.ResponseContent == "" {
-		return invalid("response_content", "is required")
-	}
-	if err := checkText("response_content", r.ResponseContent, MaxReplyRunes); err != nil {
-		return err
-	}
-	if len(r.ResponseImages) > MaxReplyImages {
-		return invalid("response_images", "more than 4 images")
-	}
-	for _, m := range r.ResponseImages {
-		if m == "" {
-			return invalid("response_images", "contains an empty media id")
-		}
-	}
-	if r.JumpURL != "" {
-		if err := checkHTTPS("jump_url", r.JumpURL); err != nil {
-			return err
-		}
-	}
-	if err := checkText("jump_url_text", r.JumpURLText, 0); err != nil {
-		return err
-	}
-	if r.MiniProgramJumpInfo != nil && global {
-		return invalid("mini_program_jump_info", "is not available on the global api")
-	}
-	return checkMiniProgram("mini_program_jump_info", r.MiniProgramJumpInfo)
-}
-
-// Reply answers the buyer (response). The first reply moves a PENDING
-// complaint to PROCESSING.
-func (c *Client) Reply(ctx context.Context, r *ReplyRequest) error {
-	if r == nil {
-		return invalid("request", "is nil")
-	}
-	if err := r.validate(c.region == RegionGlobal); err != nil {
-		return err
-	}
-	body, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("wechatpay: encoding reply: %w", err)
-	}
-	_, err = c.do(ctx, http.MethodPost, c.complaintPath(r.ComplaintID, "response"), body, nil, verifyResponse)
-	return err
-}
-
-// Complete reports the complaint handled (反馈处理完成). Call it only after
-// really resolving it: the buyer gets a satisfaction survey.
-func (c *Client) Complete(ctx context.Context, r *CompleteRequest) error {
-	if r == nil {
-		return invalid("request", "is nil")
-	}
-	if err := checkComplaintID(r.ComplaintID); err != nil {
-		return err
-	}
-	if err := checkMchID("complainted_mchid", r.ComplaintedMchID, true); err != nil {
-		return err
-	}
-	body, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("wechatpay: encoding complete: %w", err)
-	}
-	_, err = c.do(ctx, http.MethodPost, c.complaintPath(r.ComplaintID, "complete"), body, nil, verifyResponse)
-	return err
-}
-
-// UpdateRefundProgress approves or rejects a refund request
-// (update-refund-progress, mainland only; global returns an error matching
-// errors.ErrUnsupported).
-func (c *Client) UpdateRefundProgress(ctx context.Context, r *UpdateRefundProgressRequest) error {
-	if c.region == RegionGlobal {
-		return errUnsupportedGlobal("update-refund-progress")
-	}
-	if r == nil {
-		return invalid("request", "is nil")
-	}
-	if err := checkComplaintID(r.ComplaintID); err != nil {
-		return err
-	}
-	switch r.Action {
-	case RefundApprove, RefundReject:
-	default:
-		return invalid("action", "must be APPROVE or REJECT")
-	}
-	if r.LaunchRefundDay != nil && *r.LaunchRefundDay < 0 {
-		return invalid("launch_refund_day", "is negative")
-	}
-	if len(r.RejectMediaList) > MaxRejectMedia {
-		return invalid("reject_media_list", "more than 4 images")
-	}
-	if err := checkText("reject_reason", r.RejectReason, 0); err != nil {
-		return err
-	}
-	if err := checkText("remark", r.Remark, 0); err != nil {
-		return err
-	}
-	body, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("wechatpay: encoding refund progress: %w", err)
-	}
-	_, err = c.do(ctx, http.MethodPost, c.complaintPath(r.ComplaintID, "update-refund-progress"), body, nil, verifyResponse)
-	return err
-}
-
-func validateAction(field string, a *MessageAction) error {
-	switch a.ActionType {
-	case "":
-		return invalid(field+".action_type", "is required")
-	case MessageActionJumpURL:
-		if err := checkHTTPS(field+".jump_url", a.JumpURL); err != nil {
-			return err
-		}
-	case MessageActionJumpMiniProgram:
-		if a.MiniProgramJumpInfo == nil || a.MiniProgramJumpInfo.AppID == "" {
-			return invalid(field+".mini_program_jump_info.appid", "is required")
-		}
-	case MessageActionSendMessage:
-		if a.MessageInfo == nil || a.MessageInfo.Content == "" {
-			return invalid(field+".message_info.content", "is required")
-		}
-	}
-	return nil
-}
-
-func (m *NormalMessage) validate() error {
-	if len(m.Blocks) == 0 {
-		return invalid("message.blocks", "is empty")
-	}
-	for i := range m.Blocks {
-		b := &m.Blocks[i]
-		f := "message.blocks[" + strconv.Itoa(i) + "]"
-		switch b.Type {
-		case BlockText:
-			if b.Text == nil || b.Text.Text == "" {
-				return invalid(f+".text", "is required for TEXT")
-			}
-			if err := checkText(f+".text.text", b.Text.Text, 0); err != nil {
-				return err
-			}
-		case BlockImage:
-			if b.Image == nil || b.Image.MediaID == "" {
-				return invalid(f+".image.media_id", "is required for IMAGE")
-			}
-		case BlockLink:
-			if b.Link == nil {
-				return invalid(f+".link", "is required for LINK")
-			}
-			if err := validateAction(f+".link.action", &b.Link.Action); err != nil {
-				return err
-			}
-		case BlockFAQList:
-			if b.FAQList == nil || len(b.FAQList.FAQs) == 0 {
-				return invalid(f+".faq_list", "is required for FAQ_LIST")
-			}
-			for j := range b.FAQList.FAQs {
-				if err := validateAction(f+".faq_list.faqs["+strconv.Itoa(j)+"].action", &b.FAQList.FAQs[j].Action); err != nil {
-					return err
-				}
-			}
-		case BlockButton:
-			if b.Button == nil {
-				return invalid(f+".button", "is required for BUTTON")
-			}
-			if err := validateAction(f+".button.action", &b.Button.Action); err != nil {
-				return err
-			}
-		case BlockButtonGroup:
-			if b.ButtonGroup == nil || len(b.ButtonGroup.Buttons) == 0 {
-				return invalid(f+".button_group", "is required for BUTTON_GROUP")
-			}
-			for j := range b.ButtonGroup.Buttons {
-				if err := validateAction(f+".button_group.buttons["+strconv.Itoa(j)+"].action", &b.ButtonGroup.Buttons[j].Action); err != nil {
-					return err
-				}
-			}
-		case "":
-			return invalid(f+".type", "is required")
-		}
-	}
-	return nil
-}
-
-// ReplyImmediateService answers a complaint that needs immediate service with
-// a rich message (response-immediate-service, mainland only). The request
-// carries IdempotentID, so it is retried like a read.
-func (c *Client) ReplyImmediateService(ctx context.Context, r *ImmediateServiceRequest) (*ImmediateServiceResponse, error) {
-	if c.region == RegionGlobal {
-		return nil, errUnsupportedGlobal("response-immediate-service")
-	}
-	if r == nil {
-		return nil, invalid("request", "is nil")
-	}
-	if err := checkComplaintID(r.ComplaintID); err != nil {
-		return nil, err
-	}
-	if err := checkMchID("complainted_mchid", r.ComplaintedMchID, true); err != nil {
-		return nil, err
-	}
-	switch {
-	case r.IdempotentID == "":
-		return nil, invalid("idempotent_id", "is required")
-	case len(r.IdempotentID) > MaxIdempotentIDLength:
-		return nil, invalid("idempotent_id", "longer than 128 characters")
-	case strings.TrimSpace(r.IdempotentID) != r.IdempotentID:
-		return nil, invalid("idempotent_id", "has surrounding spaces")
-	}
-	if err := r.Message.validate(); err != nil {
-		return nil, err
-	}
-	body, err := json.Marshal(r)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpay: encoding immediate service reply: %w", err)
-	}
-	if ctx != nil {
-		ctx = httpc.Idempotent(ctx)
-	}
-	resp, err := c.do(ctx, http.MethodPost, c.complaintPath(r.ComplaintID, "response-immediate-service"), body, nil, verifyResponse)
-	if err != nil {
-		return nil, err
-	}
-	var out ImmediateServiceResponse
-	if err := json.Unmarshal(resp.Body, &out); err != nil {
-		return nil, fmt.Errorf("wechatpay: decoding immediate service reply: %w", err)
-	}
-	return &out, nil
 }

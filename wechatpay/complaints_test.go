@@ -7,46 +7,22 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tousu-go/tousu/complaint"
-	"github.com/tousu-go/tousu/internal/cntime"
+	"github.com/tousu-go/tousu/internal/wxcomplaint/wxcomplainttest"
 	"github.com/tousu-go/tousu/signing"
 )
 
 const mainlandHost = "api.mch.weixin.qq.com"
 const globalHost = "apihk.mch.weixin.qq.com"
 
-// mainlandComplaintJSON follows the complaints-v2 item in WeChat's spec, with
-// every field.
-func mainlandComplaintJSON(id string, phoneCT string) string {
-	return `{"complaint_id":"` + id + `","complaint_time":"2025-05-20T13:29:35.120+08:00",
-"complaint_detail":"反馈一个重复扣费的问题","complaint_state":"PENDING","complainted_mchid":"1900012181",
-"complaint_full_refunded":true,"incoming_user_response":true,"problem_description":"不满意商家服务",
-"user_complaint_times":1,"payer_phone":"` + phoneCT + `","payer_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-"complaint_order_info":[{"transaction_id":"4200000404201909069117582536","out_trade_no":"20190906154617947762231","amount":3}],
-"service_order_info":[{"order_id":"15646546545165651651","out_order_no":"1234323JKHDFE1243252","state":"DOING"}],
-"complaint_media_list":[{"media_type":"USER_COMPLAINT_IMAGE","media_url":["https://api.mch.weixin.qq.com/v3/merchant-service/images/xxxxx"]}],
-"problem_type":"REFUND","apply_refund_amount":10,"user_tag_list":["TRUSTED"],
-"additional_info":{"type":"SHARE_POWER_TYPE","share_power_info":{"return_time":"2023-02-10T14:44:14+08:00",
-"return_address_info":{"return_address":"广东省深圳市南山区","longitude":"113.9","latitude":"22.5"},"is_returned_to_same_machine":false}},
-"in_platform_service":true,"need_immediate_service":true,"is_agent_mode":false,"brand_new_field":{"x":1}}`
-}
-
-func globalComplaintJSON(id string) string {
-	return `{"complaint_id":"` + id + `","complaint_time":"2025-05-20T13:29:35.120+08:00","complaint_detail":"charged twice",
-"complaint_state":"PROCESSING","complainted_mchid":"1900012181","complaint_full_refunded":false,"incoming_user_response":false,
-"user_complaint_times":2,"complaint_order_info":[{"transaction_id":"42000","out_trade_no":"o1","settlement_amount":1000,
-"settlement_refunded_amount":"0","settlement_currency":"HKD","payer_amount":900,"payer_refunded_amount":0,"payer_currency":"CNY",
-"trade_time":"2025-05-19T10:00:00+08:00"},{"transaction_id":"42001","out_trade_no":"o2","settlement_amount":500,
-"settlement_refunded_amount":200,"settlement_currency":"HKD","payer_amount":450,"payer_refunded_amount":180,"payer_currency":"CNY",
-"trade_time":"2025-05-19T11:00:00+08:00"}],"is_overdue":true,"priority":"PRIORITY","complaint_detail_trans":"重复扣款",
-"complaint_media_list":[{"media_type":"USER_COMPLAINT_IMAGE","media_url":["https://apihk.mch.weixin.qq.com/v3/global/merchant-service/images/abc"]}]}`
-}
-
-func page(items []string, limit, offset, total int) string {
-	return fmt.Sprintf(`{"data":[%s],"limit":%d,"offset":%d,"total_count":%d}`, strings.Join(items, ","), limit, offset, total)
-}
+// Shared WeChat complaint fixtures (see wxcomplainttest), under short names.
+var (
+	mainlandComplaintJSON = wxcomplainttest.MainlandComplaint
+	globalComplaintJSON   = wxcomplainttest.GlobalComplaint
+	historyItem           = wxcomplainttest.HistoryItem
+	page                  = wxcomplainttest.Page
+)
 
 func TestListComplaintsMainland(t *testing.T) {
 	m := newMock(t, mainlandHost, pubKeySigner())
@@ -86,8 +62,18 @@ func TestListComplaintsMainland(t *testing.T) {
 		cp.PayerOpenID == "" || cp.ComplaintTime.Nanosecond() != 120e6 {
 		t.Errorf("decoded complaint = %+v", cp)
 	}
-	if !strings.Contains(string(cp.Raw), "brand_new_field") {
-		t.Error("Raw does not keep unknown fields")
+	// The page keeps its body; items do not copy theirs, and RawItems gives
+	// each one back exactly as sent, unknown fields included.
+	if cp.Raw != nil {
+		t.Error("list item keeps its own Raw")
+	}
+	if string(got.Raw) != page([]string{mainlandComplaintJSON("200201820200101080076610000", "")}, 10, 0, 1) {
+		t.Errorf("page Raw = %s", got.Raw)
+	}
+	items, err := got.RawItems()
+	if err != nil || len(items) != 1 || string(items[0]) != mainlandComplaintJSON("200201820200101080076610000", "") ||
+		!strings.Contains(string(items[0]), "brand_new_field") {
+		t.Errorf("raw items %q %v", items, err)
 	}
 }
 
@@ -113,6 +99,34 @@ func TestListComplaintsGlobal(t *testing.T) {
 	if cc.Amount != (complaint.Money{Amount: 1500, Currency: "HKD"}) || cc.Refund.Refunded.Amount != 200 || !cc.Urgent ||
 		cc.State != complaint.StateProcessing || cc.Orders[1].PaidAt.IsZero() {
 		t.Errorf("converted global complaint: %+v", cc)
+	}
+}
+
+// WeChat sends "" for a time it does not have; the page still decodes, with
+// the zero time there (section "lenient times").
+func TestListEmptyTimes(t *testing.T) {
+	m := newMock(t, globalHost, pubKeySigner())
+	item := strings.Replace(globalComplaintJSON("G1"), `"trade_time":"2025-05-19T10:00:00+08:00"`, `"trade_time":""`, 1)
+	m.on("GET", "/v3/global/merchant-service/complaints", func(r *recorded) reply {
+		return reply{body: page([]string{item, globalComplaintJSON("G2")}, 10, 0, 2)}
+	})
+	m.on("GET", "/v3/global/merchant-service/complaints/G1/negotiation-historys", func(r *recorded) reply {
+		return reply{body: page([]string{strings.Replace(historyItem("L1", "USER_RESPONSE", ""), `"operate_time":"2025-05-20T13:29:35.120+08:00"`, `"operate_time":""`, 1)}, 100, 0, 1)}
+	})
+	c := pubKeyClient(t, m, WithEnvironment(Global))
+	got, err := c.ListComplaints(ctx(t), &ListComplaintsRequest{BeginDate: testNow, EndDate: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := got.Data[0].ComplaintOrderInfo; !o[0].TradeTime.IsZero() || o[1].TradeTime.IsZero() || got.Data[1].ComplaintOrderInfo[0].TradeTime.IsZero() {
+		t.Errorf("trade times %v %v", o[0].TradeTime, o[1].TradeTime)
+	}
+	h, err := c.ListHistory(ctx(t), &ListHistoryRequest{ComplaintID: "G1"})
+	if err != nil || len(h.Data) != 1 || !h.Data[0].OperateTime.IsZero() || h.Data[0].LogID != "L1" {
+		t.Fatalf("history %+v %v", h, err)
+	}
+	if items, err := h.RawItems(); err != nil || len(items) != 1 || !strings.Contains(string(items[0]), `"operate_time":""`) {
+		t.Errorf("raw history items %q %v", items, err)
 	}
 }
 
@@ -225,6 +239,10 @@ func TestGetComplaintBothRegions(t *testing.T) {
 			if got.ComplaintID != "200201820200101080076610000" {
 				t.Errorf("got %+v", got)
 			}
+			// A detail answer is the complaint's own JSON: Raw is that body.
+			if string(got.Raw) != body {
+				t.Errorf("Raw = %s", got.Raw)
+			}
 			uri := m.requests()[0].URI
 			if (env == Global) != strings.Contains(uri, "mch_language=EN") {
 				t.Errorf("uri %s", uri)
@@ -254,10 +272,6 @@ func TestGetComplaintNotFoundAndValidation(t *testing.T) {
 	if _, err := c.GetComplaint(ctx(t), &GetComplaintRequest{ComplaintID: "a/../b"}); err != nil {
 		t.Errorf("escaped id: %v", err)
 	}
-}
-
-func historyItem(id, typ string, extra string) string {
-	return `{"log_id":"` + id + `","operator":"投诉人","operate_time":"2025-05-20T13:29:35.120+08:00","operate_type":"` + typ + `"` + extra + `}`
 }
 
 func TestHistoryBothRegions(t *testing.T) {
@@ -507,12 +521,33 @@ func TestNotificationURLBothRegions(t *testing.T) {
 			if _, err := c.GetNotificationURL(ctx(t)); !errors.Is(err, complaint.ErrNotFound) {
 				t.Fatalf("get after delete: %v", err)
 			}
-			if _, err := c.CreateNotificationURL(ctx(t), &NotificationURLRequest{URL: "http://shop.example/n"}); !errors.Is(err, complaint.ErrInvalidRequest) {
-				t.Errorf("http url: %v", err)
-			}
 			// The DELETE (204, empty body) was verified too: its signature covers "".
 			if rs := m.requests(); rs[3].Method != "DELETE" || len(rs[3].Body) != 0 {
 				t.Errorf("delete request: %+v", rs[3])
+			}
+			// https, or http:// to a loopback host (a local handler behind a fake
+			// server); anything else is refused before a request is sent.
+			before := len(m.requests())
+			for _, u := range []string{"http://shop.example/n", "http://10.0.0.1/n", "http://127.0.0.1.example/n", "http://[::2]/n",
+				"http://localhost.example/n", "ftp://127.0.0.1/n", "http:///n", "127.0.0.1/n", "https://", "http://0.0.0.0/n"} {
+				if _, err := c.CreateNotificationURL(ctx(t), &NotificationURLRequest{URL: u}); !errors.Is(err, complaint.ErrInvalidRequest) {
+					t.Errorf("create %s: %v", u, err)
+				}
+				if _, err := c.UpdateNotificationURL(ctx(t), &NotificationURLRequest{URL: u}); !errors.Is(err, complaint.ErrInvalidRequest) {
+					t.Errorf("update %s: %v", u, err)
+				}
+			}
+			if n := len(m.requests()); n != before {
+				t.Errorf("%d refused urls were sent", n-before)
+			}
+			for _, u := range []string{"http://localhost:8080/notify", "http://LocalHost/n", "http://127.0.0.1:9/n", "http://127.8.9.10/n",
+				"http://[::1]:8443/n?x=1"} {
+				if got, err := c.CreateNotificationURL(ctx(t), &NotificationURLRequest{URL: u}); err != nil || got.URL != u {
+					t.Errorf("create %s: %+v %v", u, got, err)
+				}
+				if got, err := c.UpdateNotificationURL(ctx(t), &NotificationURLRequest{URL: u}); err != nil || got.URL != u {
+					t.Errorf("update %s: %+v %v", u, got, err)
+				}
 			}
 		})
 	}
@@ -572,86 +607,6 @@ func TestDoRaw(t *testing.T) {
 	}
 	if _, err := c.Do(ctx(t), "GET", "v3/x", nil); !errors.Is(err, complaint.ErrInvalidRequest) {
 		t.Errorf("relative path: %v", err)
-	}
-}
-
-func TestListSourceWindows(t *testing.T) {
-	m := newMock(t, "", pubKeySigner())
-	var windows [][2]string
-	m.on("GET", "/v3/merchant-service/complaints-v2", func(r *recorded) reply {
-		u, _ := url.Parse(r.URI)
-		windows = append(windows, [2]string{u.Query().Get("begin_date"), u.Query().Get("end_date")})
-		return reply{body: page([]string{mainlandComplaintJSON("C-"+u.Query().Get("begin_date"), "")}, 50, 0, 1)}
-	})
-	c := pubKeyClient(t, m)
-	since := time.Date(2025, 3, 1, 0, 0, 0, 0, cntime.Zone)
-	until := time.Date(2025, 5, 20, 23, 59, 59, 0, cntime.Zone)
-	var n int
-	for cp, err := range c.Source().List(ctx(t), complaint.ListOptions{Since: since, Until: until}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-		if cp.Provider != complaint.WeChatPay {
-			t.Errorf("provider %s", cp.Provider)
-		}
-	}
-	want := [][2]string{{"2025-03-01", "2025-03-30"}, {"2025-03-31", "2025-04-29"}, {"2025-04-30", "2025-05-20"}}
-	if fmt.Sprint(windows) != fmt.Sprint(want) {
-		t.Errorf("windows %v, want %v", windows, want)
-	}
-	// Every complaint carries the same complaint_time (2025-05-20T13:29:35), which
-	// is inside [since, until]: all three are yielded.
-	if n != 3 {
-		t.Errorf("yielded %d", n)
-	}
-	// Narrower window filters by exact time.
-	n = 0
-	for _, err := range c.Source().List(ctx(t), complaint.ListOptions{Since: until.Add(-time.Hour), Until: until}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
-	if n != 0 {
-		t.Errorf("complaint outside the window yielded")
-	}
-}
-
-func TestAdapterResponder(t *testing.T) {
-	m := newMock(t, "", pubKeySigner())
-	m.on("POST", "/v3/merchant-service/complaints-v2/C1/response", func(*recorded) reply { return reply{status: 204} })
-	m.on("POST", "/v3/merchant-service/complaints-v2/C1/complete", func(*recorded) reply { return reply{status: 204} })
-	m.on("POST", "/v3/merchant-service/complaints-v2/C1/update-refund-progress", func(*recorded) reply { return reply{status: 204} })
-	m.on("GET", "/v3/merchant-service/complaints-v2/C1", func(*recorded) reply { return reply{body: mainlandComplaintJSON("C1", "")} })
-	m.on("GET", "/v3/merchant-service/complaints-v2/C1/negotiation-historys", func(*recorded) reply {
-		return reply{body: page([]string{historyItem("L1", "USER_CREATE_COMPLAINT", "")}, 300, 0, 1)}
-	})
-	c := pubKeyClient(t, m)
-	var r complaint.Responder = c.Responder()
-	if err := r.Reply(ctx(t), "C1", complaint.Reply{Content: "ok", MediaIDs: []string{"m"}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Complete(ctx(t), "C1", "sub1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.DecideRefund(ctx(t), "C1", complaint.RefundDecision{Reason: "no", MediaIDs: []string{"m"}}); err != nil {
-		t.Fatal(err)
-	}
-	rs := m.requests()
-	if !strings.Contains(string(rs[0].Body), `"complainted_mchid":"`+testMchID+`"`) || !strings.Contains(string(rs[1].Body), `"sub1"`) ||
-		string(rs[2].Body) != `{"action":"REJECT","reject_reason":"no","reject_media_list":["m"]}` {
-		t.Errorf("bodies: %s | %s | %s", rs[0].Body, rs[1].Body, rs[2].Body)
-	}
-	var s complaint.Source = c.Source()
-	got, err := s.Get(ctx(t), "C1")
-	if err != nil || got.ID != "C1" || got.State != complaint.StatePending || got.Problem.Type != complaint.ProblemRefund {
-		t.Fatalf("get: %+v %v", got, err)
-	}
-	for e, err := range s.History(ctx(t), "C1") {
-		if err != nil || e.Kind != complaint.KindCreated || e.Actor != complaint.ActorUser {
-			t.Errorf("history: %+v %v", e, err)
-		}
 	}
 }
 

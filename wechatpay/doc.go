@@ -40,13 +40,24 @@
 //
 // Every request is signed (WECHATPAY2-SHA256-RSA2048 over method, request-target
 // as sent, timestamp, a 32-character nonce and the exact body; the meta JSON for
-// uploads) and every attempt of a retried request is signed afresh. Every
-// response except an image download is verified over its raw body: the four
-// Wechatpay-* headers, a 5-minute window both ways, the key by serial, the RSA
-// signature. Verification failures match complaint.ErrSignatureInvalid (also for
-// WeChat's WECHATPAY/SIGNTEST probes), complaint.ErrTimestampSkew or
-// complaint.ErrUnknownKey. Non-2xx answers are *APIError, which matches
-// complaint.ErrRateLimited, ErrNotFound, ErrUnauthorized and ErrInvalidRequest.
+// uploads) and every attempt of a retried request is signed afresh.
+//
+// What is verified, over the raw body (the four Wechatpay-* headers, a 5-minute
+// window both ways, the key by serial, the RSA signature):
+//   - every 2xx answer, except an image download's image stream, which WeChat
+//     does not sign; a 2xx answer that does not verify is a *ResponseError;
+//   - every non-2xx answer that carries a Wechatpay-Signature: it becomes an
+//     *APIError with Verified true, or a *ResponseError when it does not
+//     verify; a non-2xx answer without one (gateways send some) is an
+//     *APIError with Verified false;
+//   - the platform certificates download (RefreshCertificates) is checked by
+//     the signature of the certificates it returns, and its error answers are
+//     not verified.
+//
+// Verification failures match complaint.ErrSignatureInvalid (also for WeChat's
+// WECHATPAY/SIGNTEST probes), complaint.ErrTimestampSkew or
+// complaint.ErrUnknownKey. *APIError matches complaint.ErrRateLimited,
+// ErrNotFound, ErrUnauthorized and ErrInvalidRequest.
 // Documented limits (30-day list span, page sizes, 200-character replies without
 // emoji, 4 images, https URLs, 2 MB jpg/png/bmp uploads, 128-character
 // idempotency keys) are checked before anything is sent and reported as
@@ -61,11 +72,26 @@
 //		fmt.Println(c.ComplaintID, c.ComplaintState)
 //	}
 //
+// Answers are decoded with plain encoding/json into plain fields (times are
+// time.Time); WeChat's irregular shapes (an empty string for a time it does not
+// have, complaint_media_list as an object, amounts as strings) are accepted
+// through a slower retry that runs only when the plain decode fails. The raw
+// JSON stays reachable: GetComplaint sets Complaint.Raw to the body, and
+// ListComplaints and ListHistory keep the page body in the response's Raw,
+// whose RawItems method gives each item as sent (items do not copy their own
+// JSON, so a page decodes at nearly the cost of json.Unmarshal).
+//
 // Image URLs (complaint_media_list, image_list) are fetched with DownloadImage
 // exactly as WeChat wrote them: media ids contain %2F, + and %3D that must not
-// be re-escaped. payer_phone arrives encrypted with the merchant's own
-// certificate; DecryptPayerPhone opens it, or WithPayerPhoneDecryption does it
-// for every list and detail call. The plaintext is never logged.
+// be re-escaped. On global, where the list returns mainland-form URLs, the
+// download goes to the global images path on apihk with the complaint id.
+//
+// payer_phone arrives encrypted with the merchant's own certificate;
+// DecryptPayerPhone opens it, or WithPayerPhoneDecryption does it for every
+// list and detail call. The plaintext is a complaint.Phone, masked in every
+// print. Complaint, NegotiationHistory and the list responses print (fmt, any
+// verb) and log (log/slog, text or JSON) without the payer's phone, openid,
+// text or tags.
 //
 // Do sends a signed, verified request to an endpoint this package does not wrap.
 //

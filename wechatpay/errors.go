@@ -9,17 +9,61 @@ import (
 	"github.com/tousu-go/tousu/internal/httpc"
 )
 
+// SignInformation is the debugging detail of a 401 SIGN_ERROR: what WeChat
+// thinks was signed.
+type SignInformation struct {
+	Method               string `json:"method,omitempty"`
+	URL                  string `json:"url,omitempty"`
+	SignMessageLength    int    `json:"sign_message_length,omitempty"`
+	TruncatedSignMessage string `json:"truncated_sign_message,omitempty"`
+}
+
+// ErrorDetail is an error body's detail.
+type ErrorDetail struct {
+	Field           string           `json:"field,omitempty"`
+	Value           json.RawMessage  `json:"value,omitempty"`
+	Issue           string           `json:"issue,omitempty"`
+	Location        string           `json:"location,omitempty"`
+	SignInformation *SignInformation `json:"sign_information,omitempty"`
+}
+
+// ErrorBody is the JSON body of a non-2xx answer.
+type ErrorBody struct {
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+	Detail  *ErrorDetail `json:"detail,omitempty"`
+}
+
+// Error codes WeChat documents.
+const (
+	CodeParamError        = "PARAM_ERROR"
+	CodeInvalidRequest    = "INVALID_REQUEST"
+	CodeSignError         = "SIGN_ERROR"
+	CodeNoAuth            = "NO_AUTH"
+	CodeResourceNotExists = "RESOURCE_NOT_EXISTS"
+	CodeFrequencyLimited  = "FREQUENCY_LIMITED"
+	CodeRateLimited       = "RATE_LIMITED"
+	CodeSystemError       = "SYSTEM_ERROR"
+)
+
 // APIError is a non-2xx answer from WeChat Pay. It matches the shared
 // sentinels with errors.Is: complaint.ErrRateLimited (429, FREQUENCY_LIMITED,
 // RATE_LIMITED), complaint.ErrNotFound (404, RESOURCE_NOT_EXISTS),
 // complaint.ErrUnauthorized (401, SIGN_ERROR, NO_AUTH) and
 // complaint.ErrInvalidRequest (400, PARAM_ERROR, INVALID_REQUEST).
 //
-// Error answers are not signature-checked, as in WeChat's own SDKs (gateways
-// and load balancers answer some of them unsigned): an APIError can only make a
-// call fail, never make unverified data look valid.
+// An error answer that carries a Wechatpay-Signature is verified like a
+// success (Verified is then true; one that fails verification is a
+// *ResponseError instead). Gateways and load balancers answer some errors
+// unsigned; those are returned with Verified false, so treat their Code and
+// Message as unauthenticated. Either way an APIError can only make a call
+// fail, never make unverified data look valid. Answers to RefreshCertificates
+// are not verified here: that call checks the certificates it downloads.
 type APIError struct {
 	StatusCode int
+	// Verified reports that the answer was signed by WeChat Pay and its
+	// signature verified.
+	Verified bool
 	// Code and Message are WeChat's; Message is Chinese text meant for people.
 	Code    string
 	Message string
@@ -74,18 +118,25 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// ResponseError is a 2xx response whose signature did not verify. Its Err
-// matches complaint.ErrSignatureInvalid, complaint.ErrTimestampSkew or
+// ResponseError is a response whose signature did not verify: a 2xx answer,
+// or an error answer that carried a signature. Its Err matches
+// complaint.ErrSignatureInvalid, complaint.ErrTimestampSkew or
 // complaint.ErrUnknownKey. The unverified body is not kept.
 type ResponseError struct {
 	Method, Path string
-	RequestID    string
-	Err          error
+	// StatusCode is the answer's HTTP status.
+	StatusCode int
+	RequestID  string
+	Err        error
 }
 
 // Error describes the failure.
 func (e *ResponseError) Error() string {
-	s := "wechatpay: " + e.Method + " " + e.Path + ": response verification failed: " + e.Err.Error()
+	s := "wechatpay: " + e.Method + " " + e.Path + ": "
+	if e.StatusCode != 0 && (e.StatusCode < 200 || e.StatusCode > 299) {
+		s += "http " + strconv.Itoa(e.StatusCode) + " "
+	}
+	s += "response verification failed: " + e.Err.Error()
 	if e.RequestID != "" {
 		s += " [request-id " + e.RequestID + "]"
 	}

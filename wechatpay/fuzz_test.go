@@ -1,8 +1,6 @@
 package wechatpay
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -112,30 +110,5 @@ func FuzzHeaders(f *testing.F) {
 		if p, err := ParseAuthorization(auth); err == nil && (p.MchID == "" || p.Signature == "") {
 			t.Fatalf("incomplete authorization accepted: %+v", p)
 		}
-	})
-}
-
-// FuzzModels decodes arbitrary JSON into the lenient wire types.
-func FuzzModels(f *testing.F) {
-	f.Add([]byte(mainlandComplaintJSON("C1", "")))
-	f.Add([]byte(globalComplaintJSON("G1")))
-	f.Add([]byte(historyItem("L1", "USER_RESPONSE", `,"complaint_media_list":{"media_type":"X","media_url":["u"]}`)))
-	f.Add([]byte(`{"complaint_media_list":null,"settlement_refunded_amount":"12"}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var c Complaint
-		if json.Unmarshal(b, &c) == nil {
-			if !bytes.Equal(c.Raw, b) && len(bytes.TrimSpace(b)) == len(b) {
-				t.Fatal("Raw differs from the input")
-			}
-			_ = c.ToComplaint()
-		}
-		var h NegotiationHistory
-		if json.Unmarshal(b, &h) == nil {
-			_ = h.ToEntry()
-		}
-		var o ComplaintOrder
-		_ = json.Unmarshal(b, &o)
-		var l ListComplaintsResponse
-		_ = json.Unmarshal(b, &l)
 	})
 }

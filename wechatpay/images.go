@@ -15,7 +15,48 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/tousu-go/tousu/internal/wxcomplaint"
 )
+
+// MaxImageBytes is the upload limit: 2 MB.
+const MaxImageBytes = 2 << 20
+
+// UploadImageRequest uploads a JPG, PNG or BMP of at most 2 MB. Filename must
+// end in .jpg, .png or .bmp and match the data.
+type UploadImageRequest struct {
+	Filename string
+	Data     []byte
+}
+
+// ImageMeta is the multipart "meta" part, which is also the signed body.
+// SHA256 is the lowercase hex digest of the file.
+type ImageMeta struct {
+	Filename string `json:"filename"`
+	SHA256   string `json:"sha256"`
+}
+
+// UploadImageResponse is the upload's answer.
+type UploadImageResponse struct {
+	MediaID string `json:"media_id"`
+}
+
+// DownloadImageRequest fetches a complaint image by its media URL as WeChat
+// returned it (complaint_media_list, image_list); it is never re-escaped.
+// ComplaintID is required on global, where it goes into the query, and ignored
+// on mainland.
+type DownloadImageRequest struct {
+	MediaURL    string
+	ComplaintID string
+}
+
+// DownloadImageResponse streams the image. The caller must Close Body.
+type DownloadImageResponse struct {
+	Body          io.ReadCloser
+	ContentType   string
+	ContentLength int64
+	RequestID     string
+}
 
 // wechatHosts are the access points a media URL may point at.
 var wechatHosts = map[string]bool{
@@ -121,9 +162,12 @@ func (c *Client) UploadImage(ctx context.Context, r *UploadImageRequest) (*Uploa
 	return &out, nil
 }
 
-// imageURL resolves the request-target of an image download without ever
-// re-escaping the media URL: the string is used as given, and only the global
-// complaint_id query is appended.
+// imageURL resolves the URL of an image download. On mainland it is the
+// media URL as given, never re-escaped. On global it is built on the client's
+// base URL (apihk) from the media id and the complaint id, because the global
+// list returns mainland-form media URLs, which the mainland host does not
+// serve for global merchants. The media URL's host must be WeChat's or the
+// base URL's on both.
 func (c *Client) imageURL(r *DownloadImageRequest) (string, error) {
 	raw := r.MediaURL
 	switch {
@@ -141,32 +185,37 @@ func (c *Client) imageURL(r *DownloadImageRequest) (string, error) {
 	if !sameHost && !(u.Scheme == "https" && wechatHosts[u.Host]) {
 		return "", invalid("media_url", "is not a wechat pay url")
 	}
-	if !strings.Contains(u.EscapedPath(), "/merchant-service/images/") || u.Fragment != "" {
+	if !strings.Contains(u.EscapedPath(), wxcomplaint.ImagesPathSegment) || u.Fragment != "" {
 		return "", invalid("media_url", "is not a complaint image url")
 	}
-	if c.region == RegionGlobal {
-		if r.ComplaintID == "" {
-			return "", invalid("complaint_id", "is required for global image downloads")
-		}
-		if err := checkComplaintID(r.ComplaintID); err != nil {
-			return "", err
-		}
-		if u.Query().Get("complaint_id") == "" {
-			sep := "?"
-			if strings.Contains(raw, "?") {
-				sep = "&"
-			}
-			raw += sep + "complaint_id=" + url.QueryEscape(r.ComplaintID)
-		}
+	if c.region != RegionGlobal {
+		return raw, nil
 	}
-	return raw, nil
+	if r.ComplaintID == "" {
+		return "", invalid("complaint_id", "is required for global image downloads")
+	}
+	if err := checkComplaintID(r.ComplaintID); err != nil {
+		return "", err
+	}
+	id := wxcomplaint.MediaID(raw)
+	switch id {
+	case "", ".", "..":
+		return "", invalid("media_url", "has no media id")
+	}
+	return c.baseURL + c.imagesPath() + "/" + id + "?complaint_id=" + url.QueryEscape(r.ComplaintID), nil
 }
 
-// DownloadImage fetches a complaint image. The request is signed over the
-// media URL's request-target exactly as WeChat gave it (media ids carry %2F,
-// + and %3D that must not be re-escaped); the response is an unsigned image
-// stream, the one response this package does not verify. On global,
-// ComplaintID is required. The caller must close Body.
+// DownloadImage fetches a complaint image; the caller must close Body.
+//
+// On mainland the request goes to the media URL exactly as WeChat gave it
+// (media ids carry %2F, + and %3D that must not be re-escaped). On global,
+// where the list returns mainland-form URLs
+// (https://api.mch.weixin.qq.com/v3/merchant-service/images/<media_id>), it
+// goes to /v3/global/merchant-service/images/<media_id>?complaint_id=<id> on
+// the client's base URL (apihk by default), with the media id taken verbatim
+// from the URL's path; ComplaintID is required there. Either way the signature
+// covers the request-target exactly as sent. The response is an unsigned image
+// stream, the one 2xx answer this package does not verify.
 func (c *Client) DownloadImage(ctx context.Context, r *DownloadImageRequest) (*DownloadImageResponse, error) {
 	if r == nil {
 		return nil, invalid("request", "is nil")
@@ -196,7 +245,7 @@ func (c *Client) DownloadImage(ctx context.Context, r *DownloadImageRequest) (*D
 			raw.Body, _ = io.ReadAll(io.LimitReader(body, 64<<10))
 			_ = body.Close()
 		}
-		return nil, newAPIError(raw)
+		return nil, c.errorAnswer(ctx, http.MethodGet, target, raw)
 	}
 	if body == nil {
 		body = http.NoBody

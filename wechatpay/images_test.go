@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/wxcomplaint/wxcomplainttest"
 )
 
 var pngData = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1, 2, 3}, 100)...)
@@ -87,7 +88,7 @@ func TestUploadImageValidation(t *testing.T) {
 
 // The media id from wechatpay-php's DownloadTest, with %2F, plus a + and
 // %3D%3D: it must be signed and sent exactly as given.
-const mediaPath = "/v3/merchant-service/images/ChsyMDAyMDgwMjAyMjAyMTgxMTA0NDEzMTEwMzASGzMwMDIwMDAyMDIyMDIxODE1MDQ0MTcwOTI5NhgAIO%2FFR1pAGKAMwAjgB+x%3D%3D"
+const mediaPath = "/v3/merchant-service/images/" + wxcomplainttest.PHPMediaID
 
 func TestDownloadImageVerbatim(t *testing.T) {
 	m := newMock(t, mainlandHost, pubKeySigner())
@@ -130,6 +131,70 @@ func TestDownloadImageGlobalNeedsComplaintID(t *testing.T) {
 	got.Body.Close()
 	if uri := m.requests()[0].URI; uri != gp+"?complaint_id=C+1" {
 		t.Errorf("sent %s", uri)
+	}
+}
+
+// The global list returns mainland-form media URLs; on global the client
+// builds the global path on its own base URL from the media id, verbatim, and
+// the complaint id, and signs exactly that request-target.
+func TestDownloadImageGlobalFromMainlandURL(t *testing.T) {
+	id := strings.TrimPrefix(mediaPath, "/v3/merchant-service/images/")
+	want := "/v3/global/merchant-service/images/" + id + "?complaint_id=200201820200101080076610000"
+	for name, mediaURL := range map[string]string{
+		"mainland form":        "https://api.mch.weixin.qq.com" + mediaPath,
+		"mainland backup form": "https://api2.mch.weixin.qq.com" + mediaPath,
+		"global form":          "https://apihk.mch.weixin.qq.com/v3/global/merchant-service/images/" + id,
+		"relative":             mediaPath,
+		"with a query":         "https://api.mch.weixin.qq.com" + mediaPath + "?complaint_id=other&x=1",
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := newMock(t, globalHost, pubKeySigner())
+			m.on("GET", "/v3/global/merchant-service/images/"+id, func(r *recorded) reply {
+				return reply{raw: true, body: pngData, header: http.Header{"Content-Type": {"image/png"}}}
+			})
+			c := pubKeyClient(t, m, WithEnvironment(Global))
+			got, err := c.DownloadImage(ctx(t), &DownloadImageRequest{MediaURL: mediaURL, ComplaintID: "200201820200101080076610000"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(got.Body)
+			got.Body.Close()
+			if err != nil || !bytes.Equal(b, pngData) {
+				t.Fatalf("body: %v", err)
+			}
+			// The mock checked the Authorization over this exact URI.
+			if rs := m.requests(); len(rs) != 1 || rs[0].URI != want {
+				t.Errorf("sent %v\nwant %s", rs[0].URI, want)
+			}
+		})
+	}
+	// The base URL decides the host (a proxy or a fake server).
+	m := newMock(t, "proxy.example:8443", pubKeySigner())
+	m.on("GET", "/v3/global/merchant-service/images/"+id, func(*recorded) reply { return reply{raw: true, body: pngData} })
+	c := pubKeyClient(t, m, WithEnvironment(Global), WithBaseURL("https://proxy.example:8443"))
+	got, err := c.DownloadImage(ctx(t), &DownloadImageRequest{MediaURL: "https://api.mch.weixin.qq.com" + mediaPath, ComplaintID: "C1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.Body.Close()
+	if uri := m.requests()[0].URI; uri != "/v3/global/merchant-service/images/"+id+"?complaint_id=C1" {
+		t.Errorf("sent %s", uri)
+	}
+	// Still refused on global: no complaint id, no media id, a foreign host.
+	for name, r := range map[string]*DownloadImageRequest{
+		"no complaint id": {MediaURL: "https://api.mch.weixin.qq.com" + mediaPath},
+		"dot dot":         {MediaURL: "https://api.mch.weixin.qq.com/v3/merchant-service/images/..", ComplaintID: "C1"},
+		"no id":           {MediaURL: "https://api.mch.weixin.qq.com/v3/merchant-service/images/", ComplaintID: "C1"},
+		"foreign host":    {MediaURL: "https://evil.example" + mediaPath, ComplaintID: "C1"},
+		"long id":         {MediaURL: mediaPath, ComplaintID: strings.Repeat("1", 65)},
+	} {
+		var ve *complaint.ValidationError
+		if _, err := c.DownloadImage(ctx(t), r); !errors.As(err, &ve) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if n := len(m.requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,8 +14,34 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/wxcomplaint"
 	"github.com/tousu-go/tousu/signing"
 )
+
+// CertificateAlgorithmType is the algorithm_type query of /v3/certificates
+// (mainland only; the client asks for RSA).
+type CertificateAlgorithmType string
+
+// Certificate algorithm types.
+const (
+	CertificateRSA CertificateAlgorithmType = "RSA"
+	CertificateSM2 CertificateAlgorithmType = "SM2"
+	CertificateAll CertificateAlgorithmType = "ALL"
+)
+
+// Certificate is one entry of /v3/certificates data[].
+type Certificate struct {
+	SerialNo           string            `json:"serial_no"`
+	EffectiveTime      time.Time         `json:"effective_time"`
+	ExpireTime         time.Time         `json:"expire_time"`
+	EncryptCertificate EncryptedResource `json:"encrypt_certificate"`
+}
+
+// CertificatesResponse is the /v3/certificates (and /v3/global/certificates)
+// answer.
+type CertificatesResponse struct {
+	Data []Certificate `json:"data"`
+}
 
 // CertificateSerial returns a certificate's serial the way WeChat writes it:
 // upper-case hex of the serial's bytes, so leading zero nibbles are kept
@@ -134,13 +159,18 @@ func (c *Client) RefreshCertificates(ctx context.Context) ([]string, error) {
 
 func (c *Client) refreshLocked(ctx context.Context) ([]string, error) {
 	c.ring.lastTry = c.now()
-	path := c.certificatesPath() + "?algorithm_type=RSA"
+	path := c.certificatesPath()
+	if c.region == RegionMainland {
+		// /v3/certificates takes algorithm_type (RSA, SM2, ALL); the global
+		// /v3/global/certificates documents no query at all.
+		path += "?algorithm_type=" + string(CertificateRSA)
+	}
 	resp, err := c.do(ctx, http.MethodGet, path, nil, nil, verifyNone)
 	if err != nil {
 		return nil, err
 	}
 	var page CertificatesResponse
-	if err := json.Unmarshal(resp.Body, &page); err != nil {
+	if err := wxcomplaint.Unmarshal(resp.Body, &page); err != nil { // "" times are zero
 		return nil, fmt.Errorf("wechatpay: decoding certificates: %w", err)
 	}
 	now := c.now()

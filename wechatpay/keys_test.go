@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -135,8 +136,12 @@ func TestPublicKeyMerchantGets404OnCertificates(t *testing.T) {
 	})
 	complaintRoute(m, nil)
 	c := pubKeyClient(t, m, WithCertificateDownload())
-	if _, err := c.RefreshCertificates(ctx(t)); !errors.Is(err, complaint.ErrNotFound) {
-		t.Errorf("refresh: %v", err)
+	// The certificate download checks what it downloads itself; its error
+	// answers come back unverified.
+	_, err := c.RefreshCertificates(ctx(t))
+	var ae *APIError
+	if !errors.Is(err, complaint.ErrNotFound) || !errors.As(err, &ae) || ae.Verified {
+		t.Errorf("refresh: %#v", err)
 	}
 	// The client still works with the public key.
 	if _, err := c.GetComplaint(ctx(t), &GetComplaintRequest{ComplaintID: "C1"}); err != nil {
@@ -174,8 +179,9 @@ func TestCertificateDownloadAndRotation(t *testing.T) {
 			m.on("GET", certPath, func(r *recorded) reply {
 				mu.Lock()
 				defer mu.Unlock()
-				if !strings.Contains(r.URI, "algorithm_type=RSA") {
-					t.Errorf("certificates uri %s", r.URI)
+				// Mainland asks for RSA certificates; global takes no query.
+				if want := map[Environment]string{Mainland: certPath + "?algorithm_type=RSA", Global: certPath}[env]; r.URI != want {
+					t.Errorf("certificates uri %s, want %s", r.URI, want)
 				}
 				return reply{body: certsBody(t, served...)}
 			})
@@ -424,5 +430,90 @@ func TestCertificatesResponseMustVerify(t *testing.T) {
 	_, err := c3.RefreshCertificates(ctx(t))
 	if !errors.Is(err, signing.ErrDecrypt) || strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), strings.Repeat("A", 65)) {
 		t.Errorf("hostile serial in error: %q", err)
+	}
+}
+
+// A certificate entry with empty times (effective_time, expire_time: "") is
+// read as "not given": the certificate's own validity applies and the
+// download does not fail.
+func TestCertificatesWithEmptyTimes(t *testing.T) {
+	testKeys(t)
+	m := newMock(t, "", platformSigner())
+	m.on("GET", "/v3/certificates", func(*recorded) reply {
+		b, err := json.Marshal(certsBody(t, platformCertPEM))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string][]map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc["data"][0]["effective_time"], doc["data"][0]["expire_time"] = "", ""
+		return reply{body: doc}
+	})
+	c := newTestClient(t, m, WithCertificateDownload())
+	got, err := c.RefreshCertificates(ctx(t))
+	if err != nil || len(got) != 1 || got[0] != platformSerial {
+		t.Fatalf("refresh: %v %v", got, err)
+	}
+	if pub, ok := c.ring.get(platformSerial, testNow.AddDate(3, 0, 0)); !ok || pub.N.Cmp(platformKey.N) != 0 {
+		t.Error("certificate not usable within its own validity")
+	}
+	if _, ok := c.ring.get(platformSerial, testNow.AddDate(5, 0, 0)); ok {
+		t.Error("certificate usable after its own NotAfter")
+	}
+}
+
+// Error answers: a signed one is verified like a success (Verified, or a
+// ResponseError when it does not verify); an unsigned one still fails the call
+// with its APIError, marked unverified.
+func TestErrorAnswerVerification(t *testing.T) {
+	notFound := errBody("RESOURCE_NOT_EXISTS", "投诉单不存在")
+	stranger := platformSigner() // not a key of a public-key client
+	cases := map[string]struct {
+		r        reply
+		verified bool  // an *APIError with Verified true
+		want     error // else a *ResponseError matching want
+	}{
+		"signed":      {r: reply{}, verified: true},
+		"unsigned":    {r: reply{raw: true}},
+		"tampered":    {r: reply{tamper: func(_ http.Header, b *[]byte) { *b = []byte(strings.Replace(string(*b), "不存在", "已处理", 1)) }}, want: complaint.ErrSignatureInvalid},
+		"stale":       {r: reply{ts: testNow.Unix() - 301}, want: complaint.ErrTimestampSkew},
+		"unknown key": {r: reply{signer: &stranger}, want: complaint.ErrUnknownKey},
+		"probe": {r: reply{tamper: func(h http.Header, _ *[]byte) {
+			h.Set("Wechatpay-Signature", ProbeSignaturePrefix+h.Get("Wechatpay-Signature"))
+		}}, want: complaint.ErrSignatureInvalid},
+		"partial headers": {r: reply{tamper: func(h http.Header, _ *[]byte) { h.Del("Wechatpay-Timestamp") }}, want: complaint.ErrSignatureInvalid},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			m := newMock(t, "", pubKeySigner())
+			route := func(*recorded) reply { r := tc.r; r.status, r.body = 404, notFound; return r }
+			m.on("GET", "/v3/merchant-service/complaints-v2/C1", route)
+			m.on("GET", "/v3/merchant-service/images/gone", route)
+			c := pubKeyClient(t, m)
+			_, err1 := c.GetComplaint(ctx(t), &GetComplaintRequest{ComplaintID: "C1"})
+			_, err2 := c.DownloadImage(ctx(t), &DownloadImageRequest{MediaURL: "/v3/merchant-service/images/gone"})
+			for _, err := range []error{err1, err2} {
+				var ae *APIError
+				var re *ResponseError
+				switch {
+				case tc.want == nil:
+					if !errors.As(err, &ae) || ae.Verified != tc.verified || !errors.Is(err, complaint.ErrNotFound) || ae.Code != "RESOURCE_NOT_EXISTS" {
+						t.Errorf("err = %#v, want an APIError with Verified %v", err, tc.verified)
+					}
+				default:
+					if errors.As(err, &ae) || !errors.As(err, &re) || !errors.Is(err, tc.want) || re.StatusCode != 404 || re.RequestID == "" {
+						t.Errorf("err = %v, want a ResponseError matching %v", err, tc.want)
+					}
+					if errors.Is(err, complaint.ErrNotFound) || strings.Contains(err.Error(), "不存在") {
+						t.Errorf("unverified error answer trusted: %v", err)
+					}
+					if !strings.Contains(err.Error(), "http 404") {
+						t.Errorf("message lacks the status: %v", err)
+					}
+				}
+			}
+		})
 	}
 }

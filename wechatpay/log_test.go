@@ -2,9 +2,12 @@ package wechatpay
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/tousu-go/tousu/signing"
 )
 
 func TestComplaintLogValueHidesPayerData(t *testing.T) {
@@ -25,6 +28,68 @@ func TestComplaintLogValueHidesPayerData(t *testing.T) {
 	}
 	if !strings.Contains(out, "200201820200101080076610000") || !strings.Contains(out, "PENDING") {
 		t.Fatalf("log lacks the complaint id or state:\n%s", out)
+	}
+}
+
+// No print path shows personal data: a complaint (phone decrypted), a list
+// response, a history page and a notification, as the client returns them,
+// through fmt's %v, %+v and %#v and through slog's text and JSON handlers.
+func TestPrintsHidePersonalData(t *testing.T) {
+	testKeys(t)
+	const phone = "18612345678"
+	ct, err := signing.EncryptOAEP(&merchantKey.PublicKey, []byte(phone))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := b64(ct)
+	item := strings.NewReplacer(`"反馈一个重复扣费的问题"`, `"没收到货，请打 `+phone+` 联系我"`, `["TRUSTED"]`, `["HIGH_RISK"]`).
+		Replace(mainlandComplaintJSON("C1", enc))
+	m := newMock(t, "", pubKeySigner())
+	m.on("GET", "/v3/merchant-service/complaints-v2/C1", func(*recorded) reply { return reply{body: item} })
+	m.on("GET", "/v3/merchant-service/complaints-v2", func(*recorded) reply { return reply{body: page([]string{item}, 10, 0, 1)} })
+	m.on("GET", "/v3/merchant-service/complaints-v2/C1/negotiation-historys", func(*recorded) reply {
+		return reply{body: page([]string{historyItem("L1", "USER_RESPONSE", `,"operate_details":"请打 `+phone+`"`)}, 100, 0, 1)}
+	})
+	c := pubKeyClient(t, m, WithPayerPhoneDecryption())
+	detail, err := c.GetComplaint(ctx(t), &GetComplaintRequest{ComplaintID: "C1"})
+	if err != nil || detail.PayerPhonePlaintext != phone {
+		t.Fatalf("detail: %v", err)
+	}
+	list, err := c.ListComplaints(ctx(t), &ListComplaintsRequest{BeginDate: testNow, EndDate: testNow})
+	if err != nil || list.Data[0].PayerPhonePlaintext != phone {
+		t.Fatalf("list: %v", err)
+	}
+	hist, err := c.ListHistory(ctx(t), &ListHistoryRequest{ComplaintID: "C1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, body := callback{action: "USER_RESPONSE", complaintID: "C1"}.build(t)
+	n, err := c.ParseNotificationBody(ctx(t), h, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Raw bodies would print as bytes: the phone in decimal (%v) or hex (%#v).
+	asBytes := strings.Trim(fmt.Sprint([]byte(phone)), "[]")
+	asHex := strings.TrimSuffix(strings.TrimPrefix(fmt.Sprintf("%#v", []byte(phone)), "[]byte{"), "}")
+	secrets := []string{phone, enc[:40], "oUpF8uMuAJO", "没收到货", "HIGH_RISK", asBytes, asHex}
+	for name, v := range map[string]any{
+		"complaint": detail, "complaint value": *detail, "list": list, "list value": *list,
+		"history": hist, "history item": hist.Data[0], "notification": n, "event": NotificationEvent(n),
+	} {
+		var out bytes.Buffer
+		for _, verb := range []string{"%v", "%+v", "%#v"} {
+			fmt.Fprintf(&out, verb+"\n", v)
+		}
+		slog.New(slog.NewTextHandler(&out, nil)).Info("x", "v", v)
+		slog.New(slog.NewJSONHandler(&out, nil)).Info("x", "v", v)
+		for _, s := range secrets {
+			if strings.Contains(out.String(), s) {
+				t.Errorf("%s prints %q:\n%s", name, s, out.String())
+			}
+		}
+		if !strings.Contains(out.String(), "C1") && !strings.Contains(out.String(), "L1") && !strings.Contains(out.String(), "items") {
+			t.Errorf("%s prints nothing useful:\n%s", name, out.String())
+		}
 	}
 }
 

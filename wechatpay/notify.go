@@ -7,10 +7,61 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/wxcomplaint"
 	"github.com/tousu-go/tousu/signing"
 )
+
+// EventType is a notification envelope's event_type.
+type EventType string
+
+// Event types.
+const (
+	EventComplaintCreate      EventType = "COMPLAINT.CREATE"
+	EventComplaintStateChange EventType = "COMPLAINT.STATE_CHANGE"
+	EventSecurityEchoSuccess  EventType = "SECURITY_ECHO.SUCCESS"
+)
+
+// AlgorithmAEADAES256GCM is the only resource algorithm WeChat uses for
+// callbacks and certificate downloads.
+const AlgorithmAEADAES256GCM = "AEAD_AES_256_GCM"
+
+// EncryptedResource is an AEAD_AES_256_GCM-encrypted payload (callback
+// resource, downloaded certificate).
+type EncryptedResource struct {
+	OriginalType   string `json:"original_type,omitempty"`
+	Algorithm      string `json:"algorithm"`
+	Ciphertext     string `json:"ciphertext"`
+	AssociatedData string `json:"associated_data,omitempty"`
+	Nonce          string `json:"nonce"`
+}
+
+// NotificationResource is a complaint notification's decrypted resource.
+// It carries ids only: fetch the detail or history for the rest.
+type NotificationResource struct {
+	ComplaintID string     `json:"complaint_id"`
+	ActionType  ActionType `json:"action_type"`
+}
+
+// Notification is a complaint callback: the envelope as sent, and the decrypted
+// resource after ParseNotification.
+type Notification struct {
+	// ID is unique per notification; redeliveries repeat it.
+	ID           string            `json:"id"`
+	CreateTime   time.Time         `json:"create_time"`
+	EventType    EventType         `json:"event_type"`
+	ResourceType string            `json:"resource_type"`
+	Summary      string            `json:"summary"`
+	Resource     EncryptedResource `json:"resource"`
+
+	// Decrypted is the opened resource (filled by ParseNotification and
+	// Receiver; never encoded).
+	Decrypted NotificationResource `json:"-"`
+	// RequestID is the callback's Request-ID header, when present.
+	RequestID string `json:"-"`
+}
 
 // MaxNotificationBytes bounds a callback body read by ParseNotification. A
 // complaint notification is well under 2 KiB.
@@ -67,7 +118,7 @@ func (c *Client) decodeNotification(h http.Header, body []byte, n *Notification)
 	var v envelopeView
 	if !fastEnvelope(body, n, &v) {
 		*n, v = Notification{}, envelopeView{}
-		if err := json.Unmarshal(body, n); err != nil {
+		if err := wxcomplaint.Unmarshal(body, n); err != nil { // lenient: "" create_time is zero
 			return malformed("body is not a notification envelope")
 		}
 		v = envelopeView{nonce: []byte(n.Resource.Nonce), ciphertext: []byte(n.Resource.Ciphertext), aad: []byte(n.Resource.AssociatedData)}

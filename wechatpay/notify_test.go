@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/signing"
@@ -22,7 +23,9 @@ type callback struct {
 	ts                             int64
 	signer                         wxKey
 	editEnv                        func(n *Notification)
-	editBody                       func(b []byte) []byte
+	editBody                       func(b []byte) []byte // after signing
+	signedEdit                     func(b []byte) []byte // before signing
+	editPlain                      func(b []byte) []byte // the resource before encryption
 	editHdr                        func(h http.Header)
 }
 
@@ -40,12 +43,18 @@ func (cb callback) build(t testing.TB) (http.Header, []byte) {
 		cb.ts = nowUnix()
 	}
 	pt, _ := json.Marshal(NotificationResource{ComplaintID: cb.complaintID, ActionType: ActionType(cb.action)})
+	if cb.editPlain != nil {
+		pt = cb.editPlain(pt)
+	}
 	n := Notification{ID: cb.id, CreateTime: testNow, EventType: EventType(cb.event), ResourceType: "encrypt-resource",
 		Summary: "投诉状态变更", Resource: encryptResource(t, pt, "complaint", "lgSUQQVhgMrq")}
 	if cb.editEnv != nil {
 		cb.editEnv(&n)
 	}
 	body, _ := json.Marshal(n)
+	if cb.signedEdit != nil {
+		body = cb.signedEdit(body)
+	}
 	h := http.Header{"Content-Type": {"application/json"}, "Request-Id": {"REQ-1"}}
 	cb.signer.signHeaders(h, cb.ts, "5K8264ILTKCH16CQ2502SI8ZNMTM67VS", body)
 	if cb.editBody != nil {
@@ -113,6 +122,25 @@ func TestVerifyHeaderForms(t *testing.T) {
 	h.Del("Wechatpay-Signature-Type")
 	if err := c.Verify(h, body); err != nil {
 		t.Errorf("no signature type: %v", err)
+	}
+}
+
+// An empty create_time is the zero time, not a rejected callback (WeChat
+// would redeliver it forever).
+func TestNotificationEmptyCreateTime(t *testing.T) {
+	c := pubKeyClient(t, newMock(t, "", pubKeySigner()))
+	h, body := callback{action: "USER_RESPONSE", complaintID: "C1", signedEdit: func(b []byte) []byte {
+		return bytes.Replace(b, []byte(`"create_time":"`+testNow.Format(time.RFC3339)+`"`), []byte(`"create_time":""`), 1)
+	}}.build(t)
+	if !bytes.Contains(body, []byte(`"create_time":""`)) {
+		t.Fatalf("body not edited: %s", body)
+	}
+	n, err := c.ParseNotificationBody(ctx(t), h, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !n.CreateTime.IsZero() || n.Decrypted.ComplaintID != "C1" || n.Decrypted.ActionType != ActionUserResponse || n.ID == "" {
+		t.Errorf("notification %+v", n)
 	}
 }
 

@@ -33,6 +33,9 @@ const (
 // AuthScheme is the Authorization scheme of signed requests.
 const AuthScheme = "WECHATPAY2-SHA256-RSA2048"
 
+// SignatureTypeRSA is the only Wechatpay-Signature-Type this package accepts.
+const SignatureTypeRSA = "WECHATPAY2-SHA256-RSA2048"
+
 // ProbeSignaturePrefix starts the deliberately invalid signatures WeChat sends
 // to check that merchants verify ("signature probe" traffic).
 const ProbeSignaturePrefix = "WECHATPAY/SIGNTEST/"
@@ -361,14 +364,34 @@ func (c *Client) doSigned(ctx context.Context, method, path string, body, signBo
 		RequestID:  resp.Header().Get(hdrRequestID),
 	}
 	if raw.StatusCode < 200 || raw.StatusCode > 299 {
-		return nil, newAPIError(raw)
+		if mode == verifyNone {
+			return nil, newAPIError(raw)
+		}
+		return nil, c.errorAnswer(ctx, method, path, raw)
 	}
 	if mode == verifyResponse {
 		if err := c.verify(ctx, raw.Header, raw.Body, true); err != nil {
-			return nil, &ResponseError{Method: method, Path: logPath(path), RequestID: raw.RequestID, Err: err}
+			return nil, &ResponseError{Method: method, Path: logPath(path), StatusCode: raw.StatusCode, RequestID: raw.RequestID, Err: err}
 		}
 	}
 	return raw, nil
+}
+
+// errorAnswer turns a non-2xx answer into its error. An answer that carries a
+// Wechatpay-Signature is verified like a success: if it verifies, the
+// *APIError is marked Verified; if not, the answer is not trusted and a
+// *ResponseError comes back instead. An unsigned answer (gateways and load
+// balancers send some) is an *APIError with Verified false.
+func (c *Client) errorAnswer(ctx context.Context, method, path string, raw *RawResponse) error {
+	e := newAPIError(raw)
+	if headerValue(raw.Header, hdrSignature) == "" {
+		return e
+	}
+	if err := c.verify(ctx, raw.Header, raw.Body, true); err != nil {
+		return &ResponseError{Method: method, Path: logPath(path), StatusCode: raw.StatusCode, RequestID: raw.RequestID, Err: err}
+	}
+	e.Verified = true
+	return e
 }
 
 // logPath strips the query (it may carry dates or ids a caller would rather

@@ -4,8 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
 )
+
+// NotificationURLRequest is the body of the create and update calls. URL must
+// be https; http:// is accepted for a loopback host only, for fake servers
+// (see CreateNotificationURL).
+type NotificationURLRequest struct {
+	URL string `json:"url"`
+}
+
+// NotificationURL is what the create, query and update calls return.
+type NotificationURL struct {
+	MchID string `json:"mchid"`
+	URL   string `json:"url"`
+}
 
 func (r *NotificationURLRequest) validate() error {
 	if r == nil {
@@ -17,7 +33,27 @@ func (r *NotificationURLRequest) validate() error {
 	if len(r.URL) > 512 {
 		return invalid("url", "longer than 512 characters")
 	}
-	return checkHTTPS("url", r.URL)
+	u, err := url.Parse(r.URL)
+	if err != nil || u.Host == "" {
+		return invalid("url", "is not an absolute url")
+	}
+	switch {
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && isLoopbackHost(u.Hostname()):
+		return nil
+	}
+	return invalid("url", "must be https (http only for a loopback host)")
+}
+
+// isLoopbackHost reports whether host (without brackets or port) is
+// localhost, in 127.0.0.0/8 or ::1.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (c *Client) notificationURLCall(ctx context.Context, method string, r *NotificationURLRequest) (*NotificationURL, error) {
@@ -43,8 +79,14 @@ func (c *Client) notificationURLCall(ctx context.Context, method string, r *Noti
 	return &out, nil
 }
 
-// CreateNotificationURL registers the complaint callback URL (https only). A
-// service provider's URL receives the callbacks of all its sub-merchants.
+// CreateNotificationURL registers the complaint callback URL. A service
+// provider's URL receives the callbacks of all its sub-merchants.
+//
+// The URL must be https, except that http:// with a loopback host (localhost,
+// 127.0.0.0/8, [::1]) is accepted so that a local handler, such as an
+// httptest.Server, can be registered with a fake server (wechatpaytest)
+// running on the same machine. Real WeChat Pay rejects such a URL: it only
+// calls https URLs it can reach from the internet.
 func (c *Client) CreateNotificationURL(ctx context.Context, r *NotificationURLRequest) (*NotificationURL, error) {
 	if r == nil {
 		return nil, invalid("request", "is nil")
@@ -58,7 +100,9 @@ func (c *Client) GetNotificationURL(ctx context.Context) (*NotificationURL, erro
 	return c.notificationURLCall(ctx, http.MethodGet, nil)
 }
 
-// UpdateNotificationURL changes the complaint callback URL.
+// UpdateNotificationURL changes the complaint callback URL; the URL follows
+// CreateNotificationURL's rule (https, or http:// to a loopback host for a
+// fake server; WeChat Pay itself rejects the latter).
 func (c *Client) UpdateNotificationURL(ctx context.Context, r *NotificationURLRequest) (*NotificationURL, error) {
 	if r == nil {
 		return nil, invalid("request", "is nil")

@@ -1,13 +1,9 @@
-package wechatpay
+package wxcomplaint
 
 import (
-	"context"
-	"iter"
-	"net/url"
 	"strings"
 
 	"github.com/tousu-go/tousu/complaint"
-	"github.com/tousu-go/tousu/internal/cntime"
 )
 
 // State maps complaint_state onto the common model.
@@ -127,27 +123,50 @@ func (o OperateType) Actor() complaint.Actor {
 	return complaint.ActorUnknown
 }
 
-// mediaID is the last path segment of a media URL as written (still
-// percent-encoded: ids contain %2F, which unescaping would split).
-func mediaID(raw string) string {
-	p := raw
-	if u, err := url.Parse(raw); err == nil {
-		p = u.EscapedPath()
+// MediaID is the media id in a media URL: the part of its path after
+// /merchant-service/images/ (mainland and global), or else its last segment,
+// exactly as written, still percent-encoded. Ids contain %2F, which unescaping
+// would turn into a path separator, and + and %3D, which re-escaping would
+// change; WeChat signs and serves the id as written. A value without a scheme
+// is taken as a path (or a bare id).
+func MediaID(mediaURL string) string {
+	p := mediaURL
+	if i := strings.Index(p, "://"); i >= 0 {
+		p = p[i+3:]
+		j := strings.IndexByte(p, '/')
+		if j < 0 {
+			return ""
+		}
+		p = p[j:]
+	}
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	if i := strings.Index(p, ImagesPathSegment); i >= 0 {
+		return p[i+len(ImagesPathSegment):]
 	}
 	return p[strings.LastIndexByte(p, '/')+1:]
 }
 
+// ImagesPathSegment precedes the media id in every image URL, mainland
+// (/v3/merchant-service/images/<id>) and global
+// (/v3/global/merchant-service/images/<id>).
+const ImagesPathSegment = "/merchant-service/images/"
+
 func convertMedia(list MediaList, out []complaint.Media) []complaint.Media {
 	for _, m := range list {
+		kind := m.MediaType.MediaKind()
 		for _, u := range m.MediaURL {
-			out = append(out, complaint.Media{Kind: m.MediaType.MediaKind(), ProviderKind: string(m.MediaType), ID: mediaID(u), URL: u})
+			out = append(out, complaint.Media{Kind: kind, ProviderKind: string(m.MediaType), ID: MediaID(u), URL: u})
 		}
 	}
 	return out
 }
 
-// ToComplaint converts a complaint to the common model. Nothing is lost: the
-// original is kept in Raw. Global orders are in their settlement currency.
+// ToComplaint converts a complaint to the common model. Nothing of the typed
+// struct is lost: the original is kept in Raw (with the JSON as received in its
+// own Raw where the decoder kept it, as for a detail). Global orders are in
+// their settlement currency.
 func (c *Complaint) ToComplaint() *complaint.Complaint {
 	if c == nil {
 		return nil
@@ -209,7 +228,7 @@ func (c *Complaint) ToComplaint() *complaint.Complaint {
 			out.Refund.Refunded.Currency = out.Amount.Currency
 		}
 	}
-	if n := len(c.ComplaintMediaList); n > 0 {
+	if n := mediaCount(c.ComplaintMediaList); n > 0 {
 		out.Media = convertMedia(c.ComplaintMediaList, make([]complaint.Media, 0, n))
 	}
 	if len(c.UserTagList) > 0 {
@@ -219,6 +238,16 @@ func (c *Complaint) ToComplaint() *complaint.Complaint {
 		}
 	}
 	return out
+}
+
+// mediaCount is the number of URLs in a media list, so the converted slice is
+// allocated once.
+func mediaCount(list MediaList) int {
+	n := 0
+	for _, m := range list {
+		n += len(m.MediaURL)
+	}
+	return n
 }
 
 // ToEntry converts a history item to the common model, keeping it in Raw.
@@ -248,7 +277,7 @@ func (h *NegotiationHistory) ToEntry() *complaint.Entry {
 		}
 		e.Content = b.String()
 	}
-	if n := len(h.ImageList) + len(h.ComplaintMediaList); n > 0 {
+	if n := len(h.ImageList) + mediaCount(h.ComplaintMediaList); n > 0 {
 		e.Media = make([]complaint.Media, 0, n)
 		kind := complaint.MediaOther
 		switch e.Actor {
@@ -258,176 +287,9 @@ func (h *NegotiationHistory) ToEntry() *complaint.Entry {
 			kind = complaint.MediaMerchant
 		}
 		for _, u := range h.ImageList {
-			e.Media = append(e.Media, complaint.Media{Kind: kind, ID: mediaID(u), URL: u})
+			e.Media = append(e.Media, complaint.Media{Kind: kind, ID: MediaID(u), URL: u})
 		}
 		e.Media = convertMedia(h.ComplaintMediaList, e.Media)
 	}
 	return e
-}
-
-// NotificationEvent converts a parsed notification to the common model. ID
-// is the envelope id (the de-duplication key); Kind follows action_type, or
-// the event type when the action type is new.
-func NotificationEvent(n *Notification) *complaint.Event {
-	if n == nil {
-		return nil
-	}
-	e := new(complaint.Event)
-	notificationEvent(n, e)
-	return e
-}
-
-func notificationEvent(n *Notification, e *complaint.Event) {
-	kind := n.Decrypted.ActionType.Kind()
-	if kind == complaint.KindOther {
-		switch n.EventType {
-		case EventComplaintCreate:
-			kind = complaint.KindCreated
-		case EventComplaintStateChange:
-			kind = complaint.KindStateChanged
-		}
-	}
-	*e = complaint.Event{
-		ID:           n.ID,
-		Provider:     complaint.WeChatPay,
-		Kind:         kind,
-		ProviderKind: string(n.Decrypted.ActionType),
-		ComplaintID:  n.Decrypted.ComplaintID,
-		Time:         n.CreateTime,
-		Raw:          n,
-	}
-}
-
-// Adapter makes a client a complaint.Source and a complaint.Responder. Get it
-// from Client.Source or Client.Responder.
-type Adapter struct {
-	c *Client
-	// Language is sent as mch_language on global.
-	Language Language
-}
-
-// Source returns the client as a complaint.Source (for pollers and
-// complaint.WithEnrichment).
-func (c *Client) Source() *Adapter { return &Adapter{c: c} }
-
-// Responder returns the client as a complaint.Responder.
-func (c *Client) Responder() *Adapter { return &Adapter{c: c} }
-
-var (
-	_ complaint.Source    = (*Adapter)(nil)
-	_ complaint.Responder = (*Adapter)(nil)
-	_ complaint.Receiver  = (*Receiver)(nil)
-)
-
-// Provider is complaint.WeChatPay.
-func (*Adapter) Provider() complaint.Provider { return complaint.WeChatPay }
-
-// listWindowDays is the chunk List asks for: 30 calendar days inclusive, so a
-// chunk never exceeds WeChat's span whichever way it counts.
-const listWindowDays = 29
-
-// List yields the complaints whose time falls in [Since, Until]. A zero Until
-// is now, a zero Since is 29 days before Until; longer windows are split into
-// 30-day requests, oldest first.
-func (a *Adapter) List(ctx context.Context, opts complaint.ListOptions) iter.Seq2[*complaint.Complaint, error] {
-	return func(yield func(*complaint.Complaint, error) bool) {
-		until := opts.Until
-		if until.IsZero() {
-			until = a.c.now()
-		}
-		since := opts.Since
-		if since.IsZero() {
-			since = until.AddDate(0, 0, -listWindowDays)
-		}
-		if until.Before(since) {
-			yield(nil, invalid("until", "is before since"))
-			return
-		}
-		limit := opts.PageSize
-		if limit <= 0 || limit > MaxListLimit {
-			limit = MaxListLimit
-		}
-		for begin := since.In(cntime.Zone); dayIndex(begin) <= dayIndex(until); begin = begin.AddDate(0, 0, listWindowDays+1) {
-			end := begin.AddDate(0, 0, listWindowDays)
-			if dayIndex(end) > dayIndex(until) {
-				end = until
-			}
-			req := &ListComplaintsRequest{BeginDate: begin, EndDate: end, Limit: limit, ComplaintedMchID: opts.MerchantID, Language: a.Language}
-			for c, err := range a.c.AllComplaints(ctx, req) {
-				if err != nil {
-					yield(nil, err)
-					return
-				}
-				if !c.ComplaintTime.IsZero() && (c.ComplaintTime.Before(opts.Since) || (!opts.Until.IsZero() && c.ComplaintTime.After(opts.Until))) {
-					continue
-				}
-				if !yield(c.ToComplaint(), nil) {
-					return
-				}
-			}
-		}
-	}
-}
-
-// Get fetches and converts one complaint.
-func (a *Adapter) Get(ctx context.Context, id string) (*complaint.Complaint, error) {
-	c, err := a.c.GetComplaint(ctx, &GetComplaintRequest{ComplaintID: id, Language: a.Language})
-	if err != nil {
-		return nil, err
-	}
-	return c.ToComplaint(), nil
-}
-
-// History yields the converted negotiation history.
-func (a *Adapter) History(ctx context.Context, id string) iter.Seq2[*complaint.Entry, error] {
-	return func(yield func(*complaint.Entry, error) bool) {
-		for h, err := range a.c.AllHistory(ctx, &ListHistoryRequest{ComplaintID: id, Limit: MaxHistoryLimit, Language: a.Language}) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(h.ToEntry(), nil) {
-				return
-			}
-		}
-	}
-}
-
-func (a *Adapter) mch(id string) string {
-	if id != "" {
-		return id
-	}
-	return a.c.mchID
-}
-
-// Reply answers the buyer; MerchantID defaults to the client's mchid.
-func (a *Adapter) Reply(ctx context.Context, complaintID string, r complaint.Reply) error {
-	return a.c.Reply(ctx, &ReplyRequest{
-		ComplaintID:      complaintID,
-		ComplaintedMchID: a.mch(r.MerchantID),
-		ResponseContent:  r.Content,
-		ResponseImages:   r.MediaIDs,
-	})
-}
-
-// Complete reports the complaint handled; merchantID defaults to the client's
-// mchid.
-func (a *Adapter) Complete(ctx context.Context, complaintID string, merchantID string) error {
-	return a.c.Complete(ctx, &CompleteRequest{ComplaintID: complaintID, ComplaintedMchID: a.mch(merchantID)})
-}
-
-// DecideRefund approves or rejects a refund request (mainland only; global
-// returns an error matching errors.ErrUnsupported).
-func (a *Adapter) DecideRefund(ctx context.Context, complaintID string, d complaint.RefundDecision) error {
-	r := &UpdateRefundProgressRequest{ComplaintID: complaintID, Remark: d.Remark}
-	if d.Approve {
-		r.Action = RefundApprove
-		days := d.RefundInDays
-		r.LaunchRefundDay = &days
-	} else {
-		r.Action = RefundReject
-		r.RejectReason = d.Reason
-		r.RejectMediaList = d.MediaIDs
-	}
-	return a.c.UpdateRefundProgress(ctx, r)
 }
