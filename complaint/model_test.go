@@ -236,3 +236,35 @@ func TestCheckContext(t *testing.T) {
 		t.Fatalf("CheckContext(Background) = %v", err)
 	}
 }
+
+// fmt never shows buyer data of a Complaint, Event or Entry, whatever the verb
+// and however they are nested.
+func TestFormatHidesBuyerData(t *testing.T) {
+	const phone, text, name = "18612045566", "请打 18612045566 联系我", "张三丰"
+	c := &Complaint{Provider: WeChatPay, ID: "c1", State: StatePending, Content: text, Tags: []string{"HIGH_RISK"},
+		Contact: Contact{Phone: phone, Name: name, OpenID: "oUpF8uXYZ"}}
+	e := &Event{ID: "e1", Ref: c.Ref(), Kind: KindCreated, Complaint: c}
+	en := &Entry{ID: "l1", Actor: ActorUser, ActorName: name, Kind: KindUserMessage, Content: text}
+	var outs []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		outs = append(outs, fmt.Sprintf(verb, c), fmt.Sprintf(verb, *c), fmt.Sprintf(verb, e), fmt.Sprintf(verb, *e),
+			fmt.Sprintf(verb, en), fmt.Sprintf(verb, []any{c, e, en}), fmt.Sprintf(verb, map[string]*Complaint{"k": c}))
+	}
+	for _, out := range outs {
+		for _, secret := range []string{phone, "请打", "三丰", "oUpF8u"} {
+			if strings.Contains(out, secret) {
+				t.Fatalf("%q printed: %s", secret, out)
+			}
+		}
+	}
+	if got := fmt.Sprint(c); !strings.Contains(got, "id=c1") || !strings.Contains(got, "state=pending") ||
+		!strings.HasPrefix(got, "complaint.Complaint{") {
+		t.Fatalf("summary %s", got)
+	}
+	if got := fmt.Sprint(e); !strings.Contains(got, "ref={provider=wechatpay id=c1}") || !strings.Contains(got, "complaint={") {
+		t.Fatalf("event summary %s", got)
+	}
+	if got := fmt.Sprint(en); got != "complaint.Entry{id=l1 actor=user kind=user_message provider_kind=}" {
+		t.Fatalf("entry summary %s", got)
+	}
+}
