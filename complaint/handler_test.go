@@ -880,3 +880,87 @@ func BenchmarkReadBody(b *testing.B) {
 		}
 	})
 }
+
+// Zero or negative values given to the options keep the defaults.
+func TestHandlerOptionsKeepDefaultsForZero(t *testing.T) {
+	var lease time.Duration
+	store := &leaseSpy{MemoryStore: NewMemoryStore(), lease: &lease}
+	var sinkDeadline time.Time
+	src := &fakeSource{}
+	h := NewHandler(&fakeReceiver{}, SinkFunc(func(ctx context.Context, _ *Event) error {
+		sinkDeadline, _ = ctx.Deadline()
+		return nil
+	}), WithStore(store), WithLease(0), WithCallbackTimeout(0), WithEnrichmentTimeout(-1), WithMaxBodyBytes(0),
+		WithEnrichment(src), WithStore(nil), WithHandlerLogger(nil), nil)
+	big := `{"events":[{"id":"e1","complaint_id":"` + strings.Repeat("z", 4096) + `"}]}`
+	if rec := post(t, h, "good", big); rec.Code != http.StatusOK {
+		t.Fatalf("a 4 KiB body under the default limit answered %d", rec.Code)
+	}
+	if lease != DefaultLease {
+		t.Fatalf("lease %v, want DefaultLease", lease)
+	}
+	if left := time.Until(sinkDeadline); left < DefaultCallbackTimeout-time.Second || left > DefaultCallbackTimeout {
+		t.Fatalf("sink deadline in %v, want about %v", left, DefaultCallbackTimeout)
+	}
+	dl, _ := (*src.ctx.Load()).Deadline()
+	if left := time.Until(dl); left < DefaultEnrichmentTimeout-time.Second || left > DefaultEnrichmentTimeout {
+		t.Fatalf("enrichment deadline in %v, want about %v", left, DefaultEnrichmentTimeout)
+	}
+}
+
+type leaseSpy struct {
+	*MemoryStore
+	lease *time.Duration
+}
+
+func (s *leaseSpy) Claim(ctx context.Context, key string, lease time.Duration) (ClaimState, string, error) {
+	*s.lease = lease
+	return s.MemoryStore.Claim(ctx, key, lease)
+}
+
+// A source answering neither a complaint nor an error is an enrichment
+// failure like any other: logged, and the event goes out without it.
+func TestHandlerEnrichmentWithoutComplaint(t *testing.T) {
+	var logs bytes.Buffer
+	var got []*Event
+	h := NewHandler(&fakeReceiver{}, SinkFunc(func(_ context.Context, e *Event) error { got = append(got, e); return nil }),
+		WithEnrichment(&nilSource{}), WithHandlerLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if rec := post(t, h, "good", oneEvent); rec.Code != http.StatusOK {
+		t.Fatalf("answered %d", rec.Code)
+	}
+	if len(got) != 1 || got[0].Complaint != nil || !strings.Contains(logs.String(), "source returned no complaint") {
+		t.Fatalf("events %v, logs %s", got, logs.String())
+	}
+}
+
+type nilSource struct{ fakeSource }
+
+func (*nilSource) Get(context.Context, Ref) (*Complaint, error) { return nil, nil }
+
+// An event that already carries its complaint, or names none, is not
+// enriched.
+func TestHandlerEnrichmentSkipped(t *testing.T) {
+	src := &fakeSource{}
+	h := NewHandler(&fakeReceiver{}, &recordingSink{}, WithEnrichment(src))
+	post(t, h, "good", `{"events":[{"id":"e9"}]}`) // no complaint id
+	if src.calls.Load() != 0 {
+		t.Fatalf("Get called %d times for an event without a complaint id", src.calls.Load())
+	}
+}
+
+// The body read makes one allocation when the length is announced, the
+// reason readAll is not io.ReadAll.
+func TestReadAllOneAllocation(t *testing.T) {
+	body := strings.Repeat("x", 900)
+	r := strings.NewReader(body)
+	allocs := testing.AllocsPerRun(100, func() {
+		r.Reset(body)
+		b, err := readAll(r, int64(len(body)))
+		if err != nil || len(b) != len(body) {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 1 {
+		t.Fatalf("readAll of an announced 900-byte body: %v allocations, want 1", allocs)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMaskPhone(t *testing.T) {
@@ -18,6 +19,7 @@ func TestMaskPhone(t *testing.T) {
 		"18612045566":    "186******66",
 		"+8618612045566": "+86*********66",
 		"123456":         "******",
+		"1234567":        "123**67",
 		"":               "",
 	}
 	for in, want := range cases {
@@ -266,5 +268,51 @@ func TestFormatHidesBuyerData(t *testing.T) {
 	}
 	if got := fmt.Sprint(en); got != "complaint.Entry{id=l1 actor=user kind=user_message provider_kind=}" {
 		t.Fatalf("entry summary %s", got)
+	}
+}
+
+func TestContactAndComplaintSummaries(t *testing.T) {
+	if got := (Contact{EncryptedPhone: "Q0lQSEVS"}).String(); got != "Contact{phone=encrypted}" {
+		t.Fatalf("encrypted-only contact: %s", got)
+	}
+	if got := (Contact{Phone: "18612045566", EncryptedPhone: "Q0lQSEVS"}).String(); got != "Contact{phone=186******66}" {
+		t.Fatalf("phone and ciphertext: %s", got)
+	}
+	if got := (Contact{}).String(); got != "Contact{}" {
+		t.Fatalf("empty contact: %s", got)
+	}
+	plain := fmt.Sprint(Complaint{Provider: PAYJS, ID: "p1"})
+	if strings.Contains(plain, "contact=") || strings.Contains(plain, "merchant_id=") || strings.Contains(plain, "currency=") ||
+		strings.Contains(plain, "created_at=") {
+		t.Fatalf("empty fields summarised: %s", plain)
+	}
+	full := fmt.Sprint(Complaint{Provider: PAYJS, ID: "p1", MerchantID: "m1", Amount: Money{Amount: 1, Currency: "HKD"},
+		CreatedAt: time.Unix(0, 0), Contact: Contact{EncryptedPhone: "x"}})
+	for _, want := range []string{"merchant_id=m1", "currency=HKD", "created_at=", "contact=Contact{phone=encrypted}"} {
+		if !strings.Contains(full, want) {
+			t.Fatalf("summary lacks %s: %s", want, full)
+		}
+	}
+	for _, c := range []Contact{{Name: "李"}, {Phone: "13800000000"}} {
+		if !strings.Contains(fmt.Sprint(Complaint{Contact: c}), "contact=") {
+			t.Fatalf("contact %v not summarised", c)
+		}
+	}
+}
+
+func TestMemoryOptionsKeepDefaultsForZero(t *testing.T) {
+	clk := newClock()
+	s := NewMemoryStore(WithTTL(0), WithMaxEntries(0), WithStoreClock(nil), WithStoreClock(clk.now))
+	ctx := context.Background()
+	for i := range 3 {
+		k := fmt.Sprint(i)
+		if st, _, _ := s.Claim(ctx, k, time.Minute); st != ClaimNew {
+			t.Fatalf("claim %s: %v", k, st)
+		}
+		_ = s.Commit(ctx, k)
+	}
+	clk.advance(DefaultStoreTTL - time.Second)
+	if s.Len() != 3 {
+		t.Fatalf("Len %d: a zero bound or TTL was not replaced by the default", s.Len())
 	}
 }

@@ -171,9 +171,20 @@ func fixtureFor(broken string) func(t *testing.T) complainttest.Fixture {
 		for _, c := range m.list {
 			f.Seeded = append(f.Seeded, complainttest.Seed{Ref: c.Ref(), CreatedAt: c.CreatedAt})
 		}
+		switch broken {
+		case "two-seeds":
+			f.Seeded = f.Seeded[:2]
+		case "responder-of-another-provider":
+			f.Responder = otherResponder{m}
+		}
 		return f
 	}
 }
+
+// otherResponder claims another provider.
+type otherResponder struct{ *memSource }
+
+func (otherResponder) Provider() complaint.Provider { return "other" }
 
 func TestReferenceSourcePasses(t *testing.T) {
 	complainttest.TestSource(t, fixtureFor(""))
@@ -196,14 +207,16 @@ func TestContractHasTeeth(t *testing.T) {
 		t.Skip("spawns test processes")
 	}
 	for broken, subtest := range map[string]string{
-		"inclusive-until":     "WindowIsHalfOpen",
-		"ignores-break":       "EarlyStop",
-		"ignores-cancel":      "CancelledContext",
-		"nil-ctx-panics":      "InvalidInput",
-		"missing-is-nil":      "GetRoundTrip",
-		"get-loses-merchant":  "GetRoundTrip",
-		"reply-not-recorded":  "Responder",
-		"unsupported-untyped": "Responder",
+		"inclusive-until":               "WindowIsHalfOpen",
+		"ignores-break":                 "EarlyStop",
+		"ignores-cancel":                "CancelledContext",
+		"nil-ctx-panics":                "InvalidInput",
+		"missing-is-nil":                "GetRoundTrip",
+		"get-loses-merchant":            "GetRoundTrip",
+		"reply-not-recorded":            "Responder",
+		"unsupported-untyped":           "Responder",
+		"two-seeds":                     "Provider",
+		"responder-of-another-provider": "Provider",
 	} {
 		t.Run(broken, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenSource$", "-test.count=1")
