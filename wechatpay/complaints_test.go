@@ -10,6 +10,7 @@ import (
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/wxcomplaint/wxcomplainttest"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/signing"
 )
 
@@ -369,7 +370,7 @@ func TestWritesBothRegions(t *testing.T) {
 			err := c.UpdateRefundProgress(ctx(t), &UpdateRefundProgressRequest{ComplaintID: "C1", Action: RefundApprove, LaunchRefundDay: &day})
 			_, err2 := c.ReplyImmediateService(ctx(t), &ImmediateServiceRequest{ComplaintID: "C1", ComplaintedMchID: "1900012181",
 				IdempotentID: "id-1", Message: NormalMessage{Blocks: []MessageBlock{{Type: BlockText, Text: &TextBlock{Text: "hi"}}}}})
-			errDecide := c.Responder().DecideRefund(ctx(t), "C1", complaint.RefundDecision{Approve: true})
+			errDecide := c.Adapter().DecideRefund(ctx(t), complaint.Ref{Provider: complaint.WeChatPay, ID: "C1"}, complaint.RefundDecision{Approve: true})
 			if env == Global {
 				for _, e := range []error{err, err2, errDecide} {
 					if !errors.Is(e, errors.ErrUnsupported) {
@@ -634,7 +635,7 @@ func TestPayerPhone(t *testing.T) {
 	}
 
 	var logs strings.Builder
-	auto := pubKeyClient(t, m, WithPayerPhoneDecryption(), WithLogger(newTextLogger(&logs)))
+	auto := pubKeyClient(t, m, WithPayerPhoneDecryption(), option.WithLogger(newTextLogger(&logs)))
 	got, err = auto.GetComplaint(ctx(t), &GetComplaintRequest{ComplaintID: "C1"})
 	if err != nil || got.PayerPhonePlaintext != "18612345678" {
 		t.Fatalf("auto: %q %v", got.PayerPhonePlaintext, err)

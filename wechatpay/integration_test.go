@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/wechatpay"
 	"github.com/tousu-go/tousu/wechatpay/wechatpaytest"
 )
@@ -19,7 +20,7 @@ import (
 // These tests run the client against the fake server of wechatpaytest, which
 // verifies request signatures with its own implementation and keeps state.
 
-func newPair(t *testing.T, opts []wechatpaytest.Option, copts ...wechatpay.Option) (*wechatpaytest.Server, *wechatpay.Client) {
+func newPair(t *testing.T, opts []wechatpaytest.Option, copts ...option.Option) (*wechatpaytest.Server, *wechatpay.Client) {
 	t.Helper()
 	srv := wechatpaytest.NewServer(opts...)
 	t.Cleanup(srv.Close)
@@ -39,7 +40,7 @@ func TestFakeServerFlow(t *testing.T) {
 			ctx := t.Context()
 
 			var ids []string
-			for cp, err := range c.Source().List(ctx, complaint.ListOptions{PageSize: 5}) {
+			for cp, err := range c.Adapter().List(ctx, complaint.ListOptions{PageSize: 5}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -50,6 +51,7 @@ func TestFakeServerFlow(t *testing.T) {
 			}
 
 			id := seeded[0].ComplaintID
+			ref := complaint.Ref{Provider: complaint.WeChatPay, ID: id}
 			got, err := c.GetComplaint(ctx, &wechatpay.GetComplaintRequest{ComplaintID: id})
 			if err != nil {
 				t.Fatal(err)
@@ -62,7 +64,7 @@ func TestFakeServerFlow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := c.Responder().Reply(ctx, id, complaint.Reply{Content: "您好，已为您处理", MediaIDs: []string{up.MediaID}}); err != nil {
+			if err := c.Adapter().Reply(ctx, ref, complaint.Reply{Content: "您好，已为您处理", MediaIDs: []string{up.MediaID}}); err != nil {
 				t.Fatal(err)
 			}
 			after, _ := srv.Complaint(id)
@@ -70,7 +72,7 @@ func TestFakeServerFlow(t *testing.T) {
 				t.Errorf("state after reply: %s", after.ComplaintState)
 			}
 			var replied bool
-			for e, err := range c.Source().History(ctx, id) {
+			for e, err := range c.Adapter().History(ctx, ref) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -102,7 +104,7 @@ func TestFakeServerFlow(t *testing.T) {
 				}
 			}
 
-			err = c.Responder().DecideRefund(ctx, id, complaint.RefundDecision{Approve: true})
+			err = c.Adapter().DecideRefund(ctx, ref, complaint.RefundDecision{Approve: true})
 			if region == wechatpay.RegionGlobal && !errors.Is(err, errors.ErrUnsupported) {
 				t.Errorf("global refund decision: %v", err)
 			}
@@ -111,7 +113,7 @@ func TestFakeServerFlow(t *testing.T) {
 }
 
 func TestFakeServerFaults(t *testing.T) {
-	srv, c := newPair(t, nil, wechatpay.WithRetry(wechatpay.Retry{}))
+	srv, c := newPair(t, nil, option.WithRetry(option.Retry{}))
 	srv.Seed(2)
 	id := srv.Complaints()[0].ComplaintID
 	for f, want := range map[wechatpaytest.Fault]error{
@@ -176,7 +178,7 @@ func TestFakeServerCallbacks(t *testing.T) {
 		events = append(events, e)
 		return nil
 	})
-	hs := httptest.NewServer(complaint.NewHandler(wechatpay.NewReceiver(c), sink, complaint.WithEnrichment(c.Source())))
+	hs := httptest.NewServer(complaint.NewHandler(wechatpay.NewReceiver(c), sink, complaint.WithEnrichment(c.Adapter())))
 	defer hs.Close()
 	srv.SetNotificationURL(hs.URL)
 
@@ -202,7 +204,8 @@ func TestFakeServerCallbacks(t *testing.T) {
 	if len(events) != 1 {
 		t.Fatalf("%d events dispatched, want 1", len(events))
 	}
-	if e := events[0]; e.ComplaintID != id || e.Complaint == nil || e.Complaint.ID != id || e.Kind != complaint.KindUserMessage {
+	wantRef := complaint.Ref{Provider: complaint.WeChatPay, ID: id}
+	if e := events[0]; e.ID != "evt-1" || e.Ref != wantRef || e.Complaint == nil || e.Complaint.Ref() != (complaint.Ref{Provider: complaint.WeChatPay, ID: id, MerchantID: srv.MchID()}) || e.Kind != complaint.KindUserMessage {
 		t.Errorf("event %+v", e)
 	}
 

@@ -64,7 +64,7 @@ func TestPrintsHidePersonalData(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, body := callback{action: "USER_RESPONSE", complaintID: "C1"}.build(t)
-	n, err := c.ParseNotificationBody(ctx(t), h, body)
+	n, err := c.Verify(ctx(t), h, body)
 	if err != nil {
 		t.Fatal(err)
 	}
