@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/wxcomplaint/wxcomplainttest"
@@ -656,5 +657,26 @@ func TestPayerPhone(t *testing.T) {
 	}
 	if _, err := DecryptPayerPhone(plain.key, "!!"); !errors.Is(err, signing.ErrDecrypt) {
 		t.Errorf("bad base64: %v", err)
+	}
+}
+
+// An optional boolean is sent when true and left out when false, as WeChat
+// leaves it out: a clickable element's multi_clickable.
+func TestImmediateServiceOptionalBooleans(t *testing.T) {
+	m := newMock(t, "", pubKeySigner())
+	m.on("POST", "/v3/merchant-service/complaints-v2/C1/response-immediate-service", func(*recorded) reply { return reply{body: `{"log_id":"L"}`} })
+	c := pubKeyClient(t, m)
+	for _, multi := range []bool{false, true} {
+		btn := Button{Text: "查看", Action: MessageAction{ActionType: MessageActionSendMessage, MessageInfo: &MessageInfo{Content: "x"}},
+			InvalidInfo: &InvalidInfo{ExpiredTime: testNow.Add(time.Hour), MultiClickable: multi}}
+		if _, err := c.ReplyImmediateService(ctx(t), &ImmediateServiceRequest{ComplaintID: "C1", ComplaintedMchID: "1", IdempotentID: "k",
+			Message: NormalMessage{Blocks: []MessageBlock{{Type: BlockButton, Button: &btn}}}}); err != nil {
+			t.Fatal(err)
+		}
+		rs := m.requests()
+		body := string(rs[len(rs)-1].Body)
+		if strings.Contains(body, `"multi_clickable"`) != multi || (multi && !strings.Contains(body, `"multi_clickable":true`)) {
+			t.Errorf("multi_clickable %t: body %s", multi, body)
+		}
 	}
 }
