@@ -71,7 +71,7 @@ func FuzzDecodeNotification(f *testing.F) {
 	f.Add([]byte(`{"id":"x","resource":{"algorithm":"AEAD_AES_256_GCM","nonce":"123456789012","ciphertext":"` + strings.Repeat("A", 64) + `"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var n Notification
-		err := c.decodeNotification(nil, body, &n)
+		err := c.decodeNotification(nil, body, &n, nil)
 		if err != nil {
 			if !errors.Is(err, complaint.ErrMalformedNotification) {
 				t.Fatalf("undocumented error: %v", err)
