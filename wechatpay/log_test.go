@@ -2,11 +2,17 @@ package wechatpay
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/signing"
 )
 
@@ -99,5 +105,64 @@ func TestAPIErrorTextIsBoundedAndSingleLine(t *testing.T) {
 	s := e.Error()
 	if strings.ContainsAny(s, "\r\n") || len([]rune(s)) > 700 {
 		t.Fatalf("error text not sanitised (%d runes): %q", len([]rune(s)), s)
+	}
+}
+
+// lockedBuffer is a log destination written by one goroutine and read by
+// another.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+type failingTransport struct{}
+
+func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("dial tcp 192.0.2.1:443: connect: connection refused")
+}
+
+// A failed certificate refresh is logged at Warn with the error reduced as
+// httpc.ErrorText reduces it: the path, never the host or the query.
+func TestRefreshFailureWarnLine(t *testing.T) {
+	var logs lockedBuffer
+	c, err := NewClient(testCreds(t), WithCertificateDownload(), option.WithTransport(failingTransport{}),
+		option.WithRetry(option.Retry{}), option.WithClock(fixedClock), option.WithLogger(newTextLogger(&logs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.RefreshCertificatesEvery(cctx, time.Hour) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), "certificate refresh failed") && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	out := logs.String()
+	var warn string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "level=WARN") {
+			warn = line
+		}
+	}
+	if !strings.Contains(warn, "certificate refresh failed") || !strings.Contains(warn, "/v3/certificates") ||
+		!strings.Contains(warn, "connection refused") {
+		t.Fatalf("warn line %q in:\n%s", warn, out)
+	}
+	if strings.Contains(warn, "algorithm_type") || strings.Contains(warn, "api.mch.weixin.qq.com") {
+		t.Errorf("warn line carries the query or host: %q", warn)
 	}
 }

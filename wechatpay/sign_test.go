@@ -164,4 +164,9 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	if strings.Contains(logs.String(), p["signature"]) || strings.Contains(logs.String(), testAPIv3Key) {
 		t.Errorf("logs leak: %s", logs.String())
 	}
+	// Each attempt's line carries WeChat's Request-ID, which support asks for.
+	if !strings.Contains(logs.String(), "request_id=08F0A6C4B50610E98C9C1E18C19E9C2620B8C201-0") ||
+		!strings.Contains(logs.String(), "path=/v3/merchant-service/complaints-v2/C1") {
+		t.Errorf("attempt line without request id or path: %s", logs.String())
+	}
 }
