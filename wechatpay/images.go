@@ -30,9 +30,9 @@ type UploadImageRequest struct {
 	Data     []byte
 }
 
-// ImageMeta is the multipart "meta" part, which is also the signed body.
+// imageMeta is the multipart "meta" part, which is also the signed body.
 // SHA256 is the lowercase hex digest of the file.
-type ImageMeta struct {
+type imageMeta struct {
 	Filename string `json:"filename"`
 	SHA256   string `json:"sha256"`
 }
@@ -125,7 +125,7 @@ func (c *Client) UploadImage(ctx context.Context, r *UploadImageRequest) (*Uploa
 		return nil, err
 	}
 	sum := sha256.Sum256(r.Data)
-	meta, err := json.Marshal(ImageMeta{Filename: r.Filename, SHA256: hex.EncodeToString(sum[:])})
+	meta, err := json.Marshal(imageMeta{Filename: r.Filename, SHA256: hex.EncodeToString(sum[:])})
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: encoding image meta: %w", err)
 	}

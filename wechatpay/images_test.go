@@ -36,7 +36,7 @@ func TestUploadImageBothRegions(t *testing.T) {
 				t.Errorf("media id %q", got.MediaID)
 			}
 			r := m.requests()[0]
-			var meta ImageMeta
+			var meta imageMeta
 			if err := json.Unmarshal(r.Files["meta"], &meta); err != nil {
 				t.Fatal(err)
 			}

@@ -20,16 +20,10 @@ import (
 	"github.com/tousu-go/tousu/signing"
 )
 
-// CertificateAlgorithmType is the algorithm_type query of /v3/certificates
-// (mainland only; the client asks for RSA).
-type CertificateAlgorithmType string
-
-// Certificate algorithm types.
-const (
-	CertificateRSA CertificateAlgorithmType = "RSA"
-	CertificateSM2 CertificateAlgorithmType = "SM2"
-	CertificateAll CertificateAlgorithmType = "ALL"
-)
+// certificateAlgorithmRSA is the algorithm_type the client asks
+// /v3/certificates for (it also takes SM2 and ALL; this package verifies RSA
+// only).
+const certificateAlgorithmRSA = "RSA"
 
 // Certificate is one entry of /v3/certificates data[].
 type Certificate struct {
@@ -171,7 +165,7 @@ func (c *Client) refreshLocked(ctx context.Context) ([]string, error) {
 	if c.region == RegionMainland {
 		// /v3/certificates takes algorithm_type (RSA, SM2, ALL); the global
 		// /v3/global/certificates documents no query at all.
-		path += "?algorithm_type=" + string(CertificateRSA)
+		path += "?algorithm_type=" + certificateAlgorithmRSA
 	}
 	resp, err := c.do(ctx, http.MethodGet, path, nil, nil, verifyNone)
 	if err != nil {
