@@ -25,7 +25,7 @@ func BenchmarkSignRequest(b *testing.B) {
 	body := []byte(`{"complainted_mchid":"1900012181","response_content":"已为您退款"}`)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Authorization(creds.PrivateKey, testMchID, testCertSerial, "POST",
+		if _, err := authorization(creds.PrivateKey, testMchID, testCertSerial, "POST",
 			"/v3/merchant-service/complaints-v2/200201820200101080076610000/response", 1748750400, "593BEC0C930BF1AFEB40B4A08C8FB242", body); err != nil {
 			b.Fatal(err)
 		}
@@ -35,7 +35,7 @@ func BenchmarkSignRequest(b *testing.B) {
 func BenchmarkNonce(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := NewNonce(); err != nil {
+		if _, err := newNonce(); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -48,9 +48,10 @@ func BenchmarkCallback(b *testing.B) {
 	h, body := callback{action: "USER_RESPONSE", complaintID: "200201820200101080076610000"}.build(b)
 	r := NewReceiver(c)
 	ctx := b.Context()
+	d := &complaint.Delivery{Method: http.MethodPost, Header: h, Body: body}
 	b.ReportAllocs()
 	for b.Loop() {
-		ev, err := r.Receive(ctx, h, body)
+		ev, err := r.Receive(ctx, d)
 		if err != nil || len(ev) != 1 {
 			b.Fatal(err)
 		}
@@ -77,10 +78,11 @@ func BenchmarkCallbackStdJSON(b *testing.B) {
 	}
 	r := NewReceiver(c)
 	ctx := b.Context()
+	d := &complaint.Delivery{Method: http.MethodPost, Header: h, Body: body}
 	b.ReportAllocs()
 	for b.Loop() {
-		ev, err := r.Receive(ctx, h, body)
-		if err != nil || len(ev) != 1 || ev[0].ComplaintID != "200201820200101080076610000" {
+		ev, err := r.Receive(ctx, d)
+		if err != nil || len(ev) != 1 || ev[0].Ref.ID != "200201820200101080076610000" {
 			b.Fatal(err)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -14,7 +13,9 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/httpc"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/signing"
 )
 
@@ -104,57 +105,51 @@ func (e Environment) Region() Region {
 	return RegionMainland
 }
 
-// Retry is the retry policy, shared by every tousu provider: MaxRetries after
-// the first attempt, exponential backoff with jitter between MinWait and MaxWait
-// (both zero: no wait), a Retry-After honoured up to MaxRetryAfter (0: 60 s;
-// longer: not retried), and RetryWrites to retry non-idempotent requests too.
-// Only idempotent requests are retried otherwise, on transport errors, 429 and
-// 5xx. Retry{} never retries.
-type Retry = httpc.Retry
+// name is the provider's name for package option.
+const name = string(complaint.WeChatPay)
 
-// Option configures NewClient.
-type Option func(*config) error
+// settings are the options of WeChat Pay's own; the shared ones (base URL,
+// HTTP client, timeout, retry, logger, clock, ...) come from package option.
+type settings struct {
+	env           Environment
+	pubKeyID      string
+	pubKey        *rsa.PublicKey
+	keys          map[string]*rsa.PublicKey
+	certs         map[string]*x509.Certificate
+	download      bool
+	requestSerial string
+	decryptPhone  bool
+}
 
-type config struct {
-	http           httpc.Options
-	env            Environment
-	region         Region
-	baseURL        string
-	clock          func() time.Time
-	pubKeyID       string
-	pubKey         *rsa.PublicKey
-	keys           map[string]*rsa.PublicKey
-	certs          map[string]*x509.Certificate
-	download       bool
-	requestSerial  string
-	decryptPhone   bool
-	logger         *slog.Logger
-	redownloadWait time.Duration
+// canVerify reports whether the settings give the client a way to verify
+// WeChat's signatures: a key it holds, or the certificate download.
+func (s *settings) canVerify() bool {
+	return s.pubKey != nil || len(s.keys) > 0 || len(s.certs) > 0 || s.download
 }
 
 // WithPublicKey adds the WeChat Pay public key (微信支付公钥) with its id
 // ("PUB_KEY_ID_..."). It verifies responses and callbacks whose
 // Wechatpay-Serial is that id, and becomes the default request
 // Wechatpay-Serial. Merchants registered since late 2024 have only this key.
-func WithPublicKey(id string, pub *rsa.PublicKey) Option {
-	return func(c *config) error {
+func WithPublicKey(id string, pub *rsa.PublicKey) option.Option {
+	return option.For(name, func(s *settings) error {
 		if !strings.HasPrefix(id, PublicKeyIDPrefix) || len(id) == len(PublicKeyIDPrefix) {
 			return fmt.Errorf("%w: public key id must start with %s", signing.ErrKeyInvalid, PublicKeyIDPrefix)
 		}
 		if pub == nil || pub.N == nil {
 			return fmt.Errorf("%w: nil wechat pay public key", signing.ErrKeyInvalid)
 		}
-		c.pubKeyID, c.pubKey = id, pub
+		s.pubKeyID, s.pubKey = id, pub
 		return nil
-	}
+	})
 }
 
 // WithPlatformCertificates adds platform certificates (平台证书) the caller
 // already holds. Each is keyed by its serial number in upper-case hex with
 // whole bytes (leading zero nibbles kept); use WithPlatformKey when the serial
 // WeChat quotes differs.
-func WithPlatformCertificates(certs ...*x509.Certificate) Option {
-	return func(c *config) error {
+func WithPlatformCertificates(certs ...*x509.Certificate) option.Option {
+	return option.For(name, func(s *settings) error {
 		for _, cert := range certs {
 			if cert == nil || cert.SerialNumber == nil {
 				return fmt.Errorf("%w: nil platform certificate", signing.ErrKeyInvalid)
@@ -162,136 +157,83 @@ func WithPlatformCertificates(certs ...*x509.Certificate) Option {
 			if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
 				return fmt.Errorf("%w: platform certificate key is not rsa", signing.ErrKeyInvalid)
 			}
-			c.certs[CertificateSerial(cert)] = cert
+			s.certs[CertificateSerial(cert)] = cert
 		}
 		return nil
-	}
+	})
 }
 
 // WithPlatformKey adds a verification key under an explicit serial: a platform
 // certificate's key with the serial string WeChat uses, or the public key
 // under its PUB_KEY_ID (WithPublicKey also makes that the request serial).
-func WithPlatformKey(serial string, pub *rsa.PublicKey) Option {
-	return func(c *config) error {
+func WithPlatformKey(serial string, pub *rsa.PublicKey) option.Option {
+	return option.For(name, func(s *settings) error {
 		if serial == "" || pub == nil || pub.N == nil {
 			return fmt.Errorf("%w: platform key needs a serial and a key", signing.ErrKeyInvalid)
 		}
-		c.keys[serial] = pub
+		s.keys[serial] = pub
 		return nil
-	}
+	})
 }
 
 // WithCertificateDownload lets the client download platform certificates from
 // /v3/certificates (/v3/global/certificates on global): on RefreshCertificates,
 // in RefreshCertificatesEvery, and once when a response or callback names an
 // unknown certificate serial. Construction never downloads.
-func WithCertificateDownload() Option {
-	return func(c *config) error { c.download = true; return nil }
+func WithCertificateDownload() option.Option {
+	return option.For(name, func(s *settings) error { s.download = true; return nil })
 }
 
 // WithRequestSerial sets the Wechatpay-Serial request header. WeChat uses it to
 // choose which key signs its responses during the switch from platform
 // certificates to the public key. Default: the public key id when one is set,
 // else the newest platform certificate serial, else none.
-func WithRequestSerial(serial string) Option {
-	return func(c *config) error { c.requestSerial = serial; return nil }
+func WithRequestSerial(serial string) option.Option {
+	return option.For(name, func(s *settings) error {
+		if strings.ContainsAny(serial, "\r\n") {
+			return errors.New("wechatpay: request serial must be one line")
+		}
+		s.requestSerial = serial
+		return nil
+	})
 }
 
-// WithEnvironment selects the access point and API family; the default is
-// Mainland.
-func WithEnvironment(e Environment) Option {
-	return func(c *config) error {
+// WithEnvironment selects the access point and the API family; the default is
+// Mainland. option.WithBaseURL replaces only the host (a proxy, a fake
+// server): the paths stay the environment's, so a fake global server needs
+// WithEnvironment(Global) as well.
+func WithEnvironment(e Environment) option.Option {
+	return option.For(name, func(s *settings) error {
 		switch e {
 		case Mainland, MainlandBackup, Global:
 		default:
-			return fmt.Errorf("wechatpay: unknown environment %q", string(e))
+			return fmt.Errorf("wechatpay: unknown environment %q", httpc.ProviderText(string(e)))
 		}
-		c.env, c.region = e, e.Region()
+		s.env = e
 		return nil
-	}
-}
-
-// WithBaseURL overrides the access point URL (a proxy, a fake server). The
-// API family stays the environment's; combine with WithEnvironment(Global) for
-// the global paths.
-func WithBaseURL(u string) Option {
-	return func(c *config) error {
-		p, err := url.Parse(u)
-		if err != nil || p.Scheme == "" || p.Host == "" {
-			return errors.New("wechatpay: base url must be absolute")
-		}
-		c.baseURL = strings.TrimRight(u, "/")
-		return nil
-	}
-}
-
-// WithHTTPClient uses hc's transport, cookie jar and redirect policy.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error { c.http.HTTPClient = hc; return nil }
-}
-
-// WithTransport sets the HTTP transport (httpmock in tests).
-func WithTransport(rt http.RoundTripper) Option {
-	return func(c *config) error { c.http.Transport = rt; return nil }
-}
-
-// WithTimeout bounds each attempt; negative means no limit.
-func WithTimeout(d time.Duration) Option {
-	return func(c *config) error { c.http.Timeout = d; return nil }
-}
-
-// WithRetry sets the retry policy (default: 2 retries, 200 ms to 3 s); Retry{}
-// disables retries. Without RetryWrites only GETs and the immediate-service
-// reply, which carries an idempotency key, are retried; every attempt is signed
-// afresh.
-func WithRetry(r Retry) Option {
-	return func(c *config) error {
-		c.http.Retry = r
-		return nil
-	}
-}
-
-// WithLogger sets where the client logs (redacted; never bodies, keys,
-// signatures or phone numbers). The default discards.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error { c.http.Logger, c.logger = l, l; return nil }
-}
-
-// WithClock sets the time source for request timestamps and the 5-minute
-// window on responses and callbacks.
-func WithClock(now func() time.Time) Option {
-	return func(c *config) error {
-		if now == nil {
-			return errors.New("wechatpay: nil clock")
-		}
-		c.clock = now
-		return nil
-	}
-}
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option {
-	return func(c *config) error { c.http.UserAgent = ua; return nil }
-}
-
-// WithMaxResponseBytes bounds response bodies (and image downloads); the
-// default is 16 MiB.
-func WithMaxResponseBytes(n int64) Option {
-	return func(c *config) error { c.http.MaxResponseBytes = n; return nil }
+	})
 }
 
 // WithPayerPhoneDecryption makes list and detail calls decrypt payer_phone
 // into Complaint.PayerPhonePlaintext with the merchant private key. The
 // plaintext is never logged. A phone that fails to decrypt is left empty and
 // logged at Warn without its value.
-func WithPayerPhoneDecryption() Option {
-	return func(c *config) error { c.decryptPhone = true; return nil }
+func WithPayerPhoneDecryption() option.Option {
+	return option.For(name, func(s *settings) error { s.decryptPhone = true; return nil })
 }
 
 // PublicKeyIDPrefix starts every WeChat Pay public key id.
 const PublicKeyIDPrefix = "PUB_KEY_ID_"
 
-// Client calls the WeChat Pay complaint API. It is safe for concurrent use.
+// Client calls the WeChat Pay complaint API for one merchant (or service
+// provider). It is safe for concurrent use.
+//
+// Of the shared options (package option), the retry policy needs a WeChat
+// note: without option.Retry.RetryWrites only GETs and ReplyImmediateService,
+// whose idempotent_id makes a repeat harmless, are retried; every attempt is
+// signed afresh. The clock (option.WithClock) also sets the 5-minute window
+// responses and callbacks are checked against. Each HTTP attempt's Debug log
+// line carries WeChat's Request-ID.
 type Client struct {
 	mchID    string
 	serial   string
@@ -312,15 +254,30 @@ type Client struct {
 	closed    chan struct{}
 }
 
+// errNoVerification is NewClient's answer to options that give the client no
+// way to verify WeChat's signatures: every call would otherwise fail with
+// complaint.ErrUnknownKey, which looks like an attack rather than a setup
+// mistake.
+var errNoVerification = &complaint.ValidationError{
+	Field:  "verification keys",
+	Reason: "none configured; give WithPublicKey, WithPlatformCertificates, WithPlatformKey or WithCertificateDownload",
+}
+
 // NewClient validates the credentials and options and builds a client. It does
 // no I/O: in public-key mode nothing is ever downloaded, and in certificate
 // mode certificates are fetched only by RefreshCertificates or on demand.
-func NewClient(creds Credentials, opts ...Option) (*Client, error) {
+// Shared options come from package option; WeChat's own are WithPublicKey,
+// WithPlatformCertificates, WithPlatformKey, WithCertificateDownload,
+// WithRequestSerial, WithEnvironment and WithPayerPhoneDecryption. A client
+// needs at least one way to verify responses (a key or the certificate
+// download); without one it is refused with an error matching
+// complaint.ErrInvalidRequest.
+func NewClient(creds Credentials, opts ...option.Option) (*Client, error) {
 	if creds.MchID == "" {
-		return nil, errors.New("wechatpay: mchid is required")
+		return nil, &complaint.ValidationError{Field: "MchID", Reason: "is empty"}
 	}
 	if creds.CertSerial == "" {
-		return nil, errors.New("wechatpay: merchant certificate serial is required")
+		return nil, &complaint.ValidationError{Field: "CertSerial", Reason: "is empty (the merchant API certificate serial)"}
 	}
 	if creds.PrivateKey.Key() == nil {
 		return nil, fmt.Errorf("%w: merchant private key is required", signing.ErrKeyInvalid)
@@ -332,63 +289,57 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: apiv3 key: %w", err)
 	}
-	cfg := &config{
-		http:           httpc.DefaultOptions(),
-		env:            Mainland,
-		clock:          time.Now,
-		keys:           map[string]*rsa.PublicKey{},
-		certs:          map[string]*x509.Certificate{},
-		redownloadWait: time.Minute,
+	own := settings{env: Mainland, keys: map[string]*rsa.PublicKey{}, certs: map[string]*x509.Certificate{}}
+	s, err := option.Apply(name, &own, opts...)
+	if err != nil {
+		return nil, err
 	}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(cfg); err != nil {
-			return nil, err
-		}
+	if !own.canVerify() {
+		return nil, errNoVerification
 	}
-	base := cfg.baseURL
-	if base == "" {
-		base = cfg.env.BaseURL()
+	ho := httpc.FromSettings(s)
+	// The region is the environment's whatever the host: a base URL override
+	// points the same API family at a proxy or a fake server.
+	ho.BaseURL = strings.TrimRight(ho.BaseURL, "/")
+	if ho.BaseURL == "" {
+		ho.BaseURL = own.env.BaseURL()
 	}
+	ho.RequestIDHeader = "Request-ID" // logged with each attempt; WeChat support asks for it
 	ring := newKeyRing()
-	for s, k := range cfg.keys {
-		ring.add(s, k, time.Time{}, time.Time{})
+	for serial, k := range own.keys {
+		ring.add(serial, k, time.Time{}, time.Time{})
 	}
-	for s, cert := range cfg.certs {
-		ring.add(s, cert.PublicKey.(*rsa.PublicKey), cert.NotBefore, cert.NotAfter)
+	for serial, cert := range own.certs {
+		ring.add(serial, cert.PublicKey.(*rsa.PublicKey), cert.NotBefore, cert.NotAfter)
 	}
-	if cfg.pubKey != nil {
-		ring.add(cfg.pubKeyID, cfg.pubKey, time.Time{}, time.Time{})
+	if own.pubKey != nil {
+		ring.add(own.pubKeyID, own.pubKey, time.Time{}, time.Time{})
 	}
-	reqSer := cfg.requestSerial
+	reqSer := own.requestSerial
 	if reqSer == "" {
-		reqSer = cfg.pubKeyID
+		reqSer = own.pubKeyID
 	}
-	log := cfg.logger
+	log := s.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cfg.http.BaseURL = base
 	c := &Client{
 		mchID:    creds.MchID,
 		serial:   creds.CertSerial,
 		key:      creds.PrivateKey,
 		aead:     aead,
-		region:   cfg.region,
-		baseURL:  base,
-		now:      cfg.clock,
+		region:   own.env.Region(),
+		baseURL:  ho.BaseURL,
+		now:      s.ClockOrNow(),
 		log:      log,
 		ring:     ring,
-		download: cfg.download,
+		download: own.download,
 		reqSer:   reqSer,
-		phone:    cfg.decryptPhone,
-		maxBody:  cfg.http.MaxResponseBytes,
+		phone:    own.decryptPhone,
+		maxBody:  ho.MaxResponseBytes,
 		closed:   make(chan struct{}),
 	}
-	c.ring.redownloadWait = cfg.redownloadWait
-	c.http = httpc.New(cfg.http)
+	c.http = httpc.New(ho)
 	c.http.SetPreRequestHook(c.signHook)
 	return c, nil
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
 	"github.com/tousu-go/tousu/internal/paging"
 	"github.com/tousu-go/tousu/internal/wxcomplaint"
@@ -219,6 +220,9 @@ func (c *Client) listQuery(r *ListComplaintsRequest) (string, error) {
 // ListComplaints fetches one page of complaints (complaints-v2 on mainland,
 // complaints on global). The date span is at most 30 days, limit 1..50.
 func (c *Client) ListComplaints(ctx context.Context, r *ListComplaintsRequest) (*ListComplaintsResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	q, err := c.listQuery(r)
 	if err != nil {
 		return nil, err
@@ -251,8 +255,8 @@ func decodeComplaintList(body []byte, limit int) (*ListComplaintsResponse, error
 // complaint; a failed page yields (nil, err) and stops. Stopping the loop early
 // stops the paging. r is not modified.
 func (c *Client) AllComplaints(ctx context.Context, r *ListComplaintsRequest) iter.Seq2[*Complaint, error] {
-	if r == nil {
-		return paging.Offset(0, 0, func(int) ([]Complaint, int, error) { return nil, 0, invalid("request", "is nil") })
+	if err := checkIteration(ctx, r == nil); err != nil {
+		return failed[Complaint](err)
 	}
 	req := *r
 	limit := cmp.Or(req.Limit, DefaultListLimit)
@@ -268,6 +272,9 @@ func (c *Client) AllComplaints(ctx context.Context, r *ListComplaintsRequest) it
 
 // GetComplaint fetches one complaint's detail.
 func (c *Client) GetComplaint(ctx context.Context, r *GetComplaintRequest) (*Complaint, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if r == nil {
 		return nil, invalid("request", "is nil")
 	}
@@ -296,6 +303,9 @@ func (c *Client) GetComplaint(ctx context.Context, r *GetComplaintRequest) (*Com
 // ListHistory fetches one page of a complaint's negotiation history
 // (negotiation-historys), limit 1..300.
 func (c *Client) ListHistory(ctx context.Context, r *ListHistoryRequest) (*ListHistoryResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if r == nil {
 		return nil, invalid("request", "is nil")
 	}
@@ -332,10 +342,12 @@ func (c *Client) ListHistory(ctx context.Context, r *ListHistoryRequest) (*ListH
 	return &ListHistoryResponse{Data: p.Data, Limit: p.Limit, Offset: p.Offset, TotalCount: p.TotalCount, Raw: resp.Body}, nil
 }
 
-// AllHistory pages through ListHistory, yielding every history item.
+// AllHistory pages through ListHistory from r.Offset, yielding every history
+// item, oldest first as WeChat lists them; a failed page yields (nil, err) and
+// stops. r is not modified.
 func (c *Client) AllHistory(ctx context.Context, r *ListHistoryRequest) iter.Seq2[*NegotiationHistory, error] {
-	if r == nil {
-		return paging.Offset(0, 0, func(int) ([]NegotiationHistory, int, error) { return nil, 0, invalid("request", "is nil") })
+	if err := checkIteration(ctx, r == nil); err != nil {
+		return failed[NegotiationHistory](err)
 	}
 	req := *r
 	limit := cmp.Or(req.Limit, DefaultHistoryLimit)
@@ -347,4 +359,21 @@ func (c *Client) AllHistory(ctx context.Context, r *ListHistoryRequest) iter.Seq
 		}
 		return page.Data, page.TotalCount, nil
 	})
+}
+
+// checkIteration is what the iterators check before paging: the context, then
+// the request.
+func checkIteration(ctx context.Context, nilRequest bool) error {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return err
+	}
+	if nilRequest {
+		return invalid("request", "is nil")
+	}
+	return nil
+}
+
+// failed is an iterator that yields err once.
+func failed[T any](err error) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) { yield(nil, err) }
 }

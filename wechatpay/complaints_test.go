@@ -7,9 +7,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/wxcomplaint/wxcomplainttest"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/signing"
 )
 
@@ -369,7 +371,7 @@ func TestWritesBothRegions(t *testing.T) {
 			err := c.UpdateRefundProgress(ctx(t), &UpdateRefundProgressRequest{ComplaintID: "C1", Action: RefundApprove, LaunchRefundDay: &day})
 			_, err2 := c.ReplyImmediateService(ctx(t), &ImmediateServiceRequest{ComplaintID: "C1", ComplaintedMchID: "1900012181",
 				IdempotentID: "id-1", Message: NormalMessage{Blocks: []MessageBlock{{Type: BlockText, Text: &TextBlock{Text: "hi"}}}}})
-			errDecide := c.Responder().DecideRefund(ctx(t), "C1", complaint.RefundDecision{Approve: true})
+			errDecide := c.Adapter().DecideRefund(ctx(t), complaint.Ref{Provider: complaint.WeChatPay, ID: "C1"}, complaint.RefundDecision{Approve: true})
 			if env == Global {
 				for _, e := range []error{err, err2, errDecide} {
 					if !errors.Is(e, errors.ErrUnsupported) {
@@ -634,7 +636,7 @@ func TestPayerPhone(t *testing.T) {
 	}
 
 	var logs strings.Builder
-	auto := pubKeyClient(t, m, WithPayerPhoneDecryption(), WithLogger(newTextLogger(&logs)))
+	auto := pubKeyClient(t, m, WithPayerPhoneDecryption(), option.WithLogger(newTextLogger(&logs)))
 	got, err = auto.GetComplaint(ctx(t), &GetComplaintRequest{ComplaintID: "C1"})
 	if err != nil || got.PayerPhonePlaintext != "18612345678" {
 		t.Fatalf("auto: %q %v", got.PayerPhonePlaintext, err)
@@ -655,5 +657,26 @@ func TestPayerPhone(t *testing.T) {
 	}
 	if _, err := DecryptPayerPhone(plain.key, "!!"); !errors.Is(err, signing.ErrDecrypt) {
 		t.Errorf("bad base64: %v", err)
+	}
+}
+
+// An optional boolean is sent when true and left out when false, as WeChat
+// leaves it out: a clickable element's multi_clickable.
+func TestImmediateServiceOptionalBooleans(t *testing.T) {
+	m := newMock(t, "", pubKeySigner())
+	m.on("POST", "/v3/merchant-service/complaints-v2/C1/response-immediate-service", func(*recorded) reply { return reply{body: `{"log_id":"L"}`} })
+	c := pubKeyClient(t, m)
+	for _, multi := range []bool{false, true} {
+		btn := Button{Text: "查看", Action: MessageAction{ActionType: MessageActionSendMessage, MessageInfo: &MessageInfo{Content: "x"}},
+			InvalidInfo: &InvalidInfo{ExpiredTime: testNow.Add(time.Hour), MultiClickable: multi}}
+		if _, err := c.ReplyImmediateService(ctx(t), &ImmediateServiceRequest{ComplaintID: "C1", ComplaintedMchID: "1", IdempotentID: "k",
+			Message: NormalMessage{Blocks: []MessageBlock{{Type: BlockButton, Button: &btn}}}}); err != nil {
+			t.Fatal(err)
+		}
+		rs := m.requests()
+		body := string(rs[len(rs)-1].Body)
+		if strings.Contains(body, `"multi_clickable"`) != multi || (multi && !strings.Contains(body, `"multi_clickable":true`)) {
+			t.Errorf("multi_clickable %t: body %s", multi, body)
+		}
 	}
 }

@@ -8,7 +8,10 @@
 //
 // # Client
 //
-// NewClient takes the merchant's credentials and never does I/O:
+// NewClient takes the merchant's credentials and options and never does I/O.
+// Options shared by every tousu provider (base URL, HTTP client or transport,
+// timeout, retry, logger, clock, user agent, response limit) come from package
+// option; WeChat's own are in this package:
 //
 //	key, _ := wechatpay.LoadPrivateKey(apiclientKeyPEM) // PKCS#8 or PKCS#1
 //	pub, _ := wechatpay.LoadPublicKey(pubKeyPEM)        // 微信支付公钥
@@ -17,9 +20,14 @@
 //		CertSerial: "3775B6A45ACD588826D15E583A95F5DD........", // merchant API certificate
 //		PrivateKey: key,
 //		APIv3Key:   signing.NewSecret(apiV3Key), // exactly 32 bytes
-//	}, wechatpay.WithPublicKey("PUB_KEY_ID_...", pub))
+//	},
+//		wechatpay.WithPublicKey("PUB_KEY_ID_...", pub),
+//		option.WithTimeout(10*time.Second),
+//		option.WithLogger(logger),
+//	)
 //
-// Verification keys, by mode:
+// A client needs a way to verify WeChat's signatures; without any of the keys
+// below, NewClient refuses it. Verification keys, by mode:
 //   - public-key mode (merchants registered since late 2024): WithPublicKey;
 //     nothing is ever downloaded;
 //   - platform certificates: WithPlatformCertificates for certificates you
@@ -32,7 +40,8 @@
 //     that tells WeChat which key to sign with (default: the public key id).
 //
 // Environments are Mainland, MainlandBackup and Global (apihk, /v3/global/...
-// paths); WithBaseURL points any of them at a proxy or a fake server. Endpoints
+// paths); option.WithBaseURL points any of them at a proxy or a fake server
+// (wechatpaytest), keeping the environment's paths. Endpoints
 // the global API lacks (update-refund-progress, response-immediate-service)
 // return errors matching errors.ErrUnsupported.
 //
@@ -40,7 +49,9 @@
 //
 // Every request is signed (WECHATPAY2-SHA256-RSA2048 over method, request-target
 // as sent, timestamp, a 32-character nonce and the exact body; the meta JSON for
-// uploads) and every attempt of a retried request is signed afresh.
+// uploads) and every attempt of a retried request is signed afresh. Every call
+// that takes a context answers a nil one with complaint.CheckContext's error and
+// a cancelled one with an error matching the context's.
 //
 // What is verified, over the raw body (the four Wechatpay-* headers, a 5-minute
 // window both ways, the key by serial, the RSA signature):
@@ -98,20 +109,23 @@
 // # Callbacks
 //
 // Three layers, use the one that fits your framework:
-//   - Verify(header, body) checks a signature from headers and the raw body;
-//   - ParseNotification(r) reads the body (bounded, put back), verifies it,
-//     checks the algorithm, decrypts the resource with the APIv3 key and returns
-//     the envelope with its {complaint_id, action_type};
-//   - NewReceiver(client) plugs into complaint.NewHandler, which de-duplicates by
-//     envelope id and answers WeChat (200 with no body, or 4xx/5xx with
-//     {"code":"FAIL","message":...} so WeChat redelivers).
+//   - client.Verify(ctx, header, body) checks a callback from its header and
+//     raw body: signature, algorithm, decryption of the resource with the
+//     APIv3 key; it returns the envelope with its {complaint_id, action_type};
+//   - client.ParseNotification(r) reads the body of r (bounded, put back) and
+//     calls Verify;
+//   - NewReceiver(client) plugs into complaint.NewHandler, which de-duplicates
+//     by envelope id and answers WeChat (200 with no body, or 4xx/5xx with
+//     {"code":"FAIL","message":...} so WeChat redelivers). Verified callbacks
+//     that are not about a complaint (SECURITY_ECHO.SUCCESS) are answered
+//     success and dispatch nothing.
 //
 // Callbacks carry ids only; WithEnrichment has the handler fetch the detail
-// before the sink runs:
+// through the adapter before the sink runs:
 //
 //	http.Handle("/notify/wechatpay", complaint.NewHandler(
 //		wechatpay.NewReceiver(client), sink,
-//		complaint.WithEnrichment(client.Source()),
+//		complaint.WithEnrichment(client.Adapter()),
 //	))
 //
 // Never hand a body your framework decoded and re-encoded to these functions:
@@ -120,7 +134,14 @@
 // # Common model
 //
 // Complaint.ToComplaint, NegotiationHistory.ToEntry and NotificationEvent
-// convert to package complaint's model (the original struct stays in Raw);
-// client.Source() and client.Responder() make the client a complaint.Source and
-// complaint.Responder.
+// convert to package complaint's model (the original struct stays in Raw).
+// client.Adapter() is a complaint.Source and complaint.Responder over the
+// half-open window [Since, Until), taking complaint.Ref values whose empty
+// MerchantID means the client's own merchant (see Adapter):
+//
+//	src := client.Adapter(wechatpay.WithLanguage(wechatpay.LanguageEN)) // global only
+//	for c, err := range src.List(ctx, complaint.ListOptions{Since: since}) {
+//		if err != nil { ... }
+//		err = src.Reply(ctx, c.Ref(), complaint.Reply{Content: "您好，已为您处理"})
+//	}
 package wechatpay

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -19,8 +20,10 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/signing"
 	"github.com/tousu-go/tousu/wechatpay"
+	"github.com/tousu-go/tousu/wechatpay/wechatpaytest"
 )
 
 // In real code the keys come from files:
@@ -54,7 +57,7 @@ func ExampleNewClient() {
 	// certificates). Nothing is downloaded at construction.
 	client, err := wechatpay.NewClient(credentials(),
 		wechatpay.WithPublicKey(pubKeyID, &wechatPayKey.PublicKey),
-		wechatpay.WithTimeout(10*time.Second),
+		option.WithTimeout(10*time.Second),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -72,9 +75,57 @@ func ExampleNewClient() {
 		log.Fatal(err)
 	}
 	fmt.Println(global.Region(), global.BaseURL())
+
+	// A client with no way to verify WeChat's signatures is refused.
+	_, err = wechatpay.NewClient(credentials())
+	fmt.Println(errors.Is(err, complaint.ErrInvalidRequest))
 	// Output:
 	// mainland https://api.mch.weixin.qq.com
 	// global https://apihk.mch.weixin.qq.com
+	// true
+}
+
+// The adapter sees WeChat's complaints as the common model: a half-open
+// window, references that carry the complained merchant, replies by
+// reference. Here against the fake server of wechatpaytest.
+func ExampleClient_Adapter() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	now := time.Now().Truncate(time.Millisecond)
+	for i, age := range []time.Duration{72 * time.Hour, 48 * time.Hour, 24 * time.Hour} {
+		c := srv.SampleComplaint(i)
+		c.ComplaintID = fmt.Sprintf("20020182025052008007661000%d", i)
+		c.ComplaintTime = now.Add(-age)
+		srv.AddComplaint(c)
+	}
+	client, err := wechatpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	src := client.Adapter()
+	ctx := context.Background()
+
+	// [3 days ago, 1 day ago): the complaint created exactly at Until is not listed.
+	var first complaint.Ref
+	for c, err := range src.List(ctx, complaint.ListOptions{Since: now.Add(-72 * time.Hour), Until: now.Add(-24 * time.Hour)}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(c.Ref(), c.State)
+		first = c.Ref()
+	}
+	if err := src.Reply(ctx, first, complaint.Reply{Content: "您好，已为您安排退款。"}); err != nil {
+		log.Fatal(err)
+	}
+	c, err := src.Get(ctx, first)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(c.ID, c.State)
+	// Output:
+	// wechatpay/1900000109/200201820250520080076610001 pending
+	// wechatpay/1900000109/200201820250520080076610000 pending
+	// 200201820250520080076610000 processing
 }
 
 // signedTransport stands in for WeChat Pay: it answers every list request
@@ -115,7 +166,7 @@ func signResponse(h http.Header, body []byte) {
 func ExampleClient_AllComplaints() {
 	client, err := wechatpay.NewClient(credentials(),
 		wechatpay.WithPublicKey(pubKeyID, &wechatPayKey.PublicKey),
-		wechatpay.WithTransport(signedTransport{total: 3}), // omit in real code
+		option.WithTransport(signedTransport{total: 3}), // omit in real code
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -159,10 +210,10 @@ func ExampleNewReceiver() {
 		log.Fatal(err)
 	}
 	sink := complaint.SinkFunc(func(ctx context.Context, e *complaint.Event) error {
-		fmt.Println("event:", e.Kind, e.ProviderKind, e.ComplaintID)
+		fmt.Println("event:", e.Kind, e.ProviderKind, e.Ref)
 		return nil // enqueue and return: WeChat wants an answer within seconds
 	})
-	// In production also pass complaint.WithEnrichment(client.Source()) to have
+	// In production also pass complaint.WithEnrichment(client.Adapter()) to have
 	// the handler fetch the complaint detail before the sink runs.
 	handler := complaint.NewHandler(wechatpay.NewReceiver(client), sink)
 	// http.Handle("/notify/wechatpay", handler)
@@ -181,7 +232,7 @@ func ExampleNewReceiver() {
 		fmt.Println(strings.TrimSpace(strconv.Itoa(rec.Code) + " " + rec.Body.String()))
 	}
 	// Output:
-	// event: user_message USER_RESPONSE 200201820200101080076610000
+	// event: user_message USER_RESPONSE wechatpay/200201820200101080076610000
 	// 200
 	// 200
 	// 401 {"code":"FAIL","message":"signature verification failed"}

@@ -28,6 +28,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/tousu-go/tousu/internal/cntime"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/signing"
 )
 
@@ -286,22 +287,33 @@ func (m *mock) serve(req *http.Request) (*http.Response, error) {
 	return jsonResp(r.status, hdr, out), nil
 }
 
-// verifyAuthorization is the server side of request signing, written
-// independently of transport.go: parse the header by hand, rebuild the
-// message, verify with crypto/rsa.
-func verifyAuthorization(h string, rec *recorded, pub *rsa.PublicKey, now int64) error {
+// authParams splits an Authorization header the client built into its
+// parameters, by hand (the package has no parser of its own: only servers
+// read the header).
+func authParams(h string) (map[string]string, error) {
 	const scheme = "WECHATPAY2-SHA256-RSA2048 "
 	if !strings.HasPrefix(h, scheme) {
-		return fmt.Errorf("authorization scheme: %q", h)
+		return nil, fmt.Errorf("authorization scheme: %q", h)
 	}
 	params := map[string]string{}
 	for _, kv := range strings.Split(h[len(scheme):], ",") {
 		k, v, _ := strings.Cut(kv, "=")
 		uq, err := strconv.Unquote(v)
 		if err != nil {
-			return fmt.Errorf("param %s not quoted", k)
+			return nil, fmt.Errorf("param %s not quoted", k)
 		}
 		params[k] = uq
+	}
+	return params, nil
+}
+
+// verifyAuthorization is the server side of request signing, written
+// independently of transport.go: parse the header by hand, rebuild the
+// message, verify with crypto/rsa.
+func verifyAuthorization(h string, rec *recorded, pub *rsa.PublicKey, now int64) error {
+	params, err := authParams(h)
+	if err != nil {
+		return err
 	}
 	if params["mchid"] != testMchID || params["serial_no"] != testCertSerial {
 		return fmt.Errorf("mchid/serial: %v", params)
@@ -328,10 +340,11 @@ func verifyAuthorization(h string, rec *recorded, pub *rsa.PublicKey, now int64)
 	return rsa.VerifyPKCS1v15(pub, crypto.SHA256, d[:], sig)
 }
 
-// newTestClient builds a client on the mock with the test clock.
-func newTestClient(t testing.TB, m *mock, opts ...Option) *Client {
+// newTestClient builds a client on the mock with the test clock; opts must
+// give it a verification key.
+func newTestClient(t testing.TB, m *mock, opts ...option.Option) *Client {
 	t.Helper()
-	base := []Option{WithTransport(m.mt), WithClock(fixedClock), WithRetry(Retry{})}
+	base := []option.Option{option.WithTransport(m.mt), option.WithClock(fixedClock), option.WithRetry(option.Retry{})}
 	c, err := NewClient(testCreds(t), append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -340,9 +353,9 @@ func newTestClient(t testing.TB, m *mock, opts ...Option) *Client {
 }
 
 // pubKeyClient is the common setup: public-key mode, mainland.
-func pubKeyClient(t testing.TB, m *mock, opts ...Option) *Client {
+func pubKeyClient(t testing.TB, m *mock, opts ...option.Option) *Client {
 	testKeys(t)
-	return newTestClient(t, m, append([]Option{WithPublicKey(testPubKeyID, &pubKey.PublicKey)}, opts...)...)
+	return newTestClient(t, m, append([]option.Option{WithPublicKey(testPubKeyID, &pubKey.PublicKey)}, opts...)...)
 }
 
 func ctx(t testing.TB) context.Context {

@@ -16,6 +16,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/wxcomplaint"
 )
 
@@ -29,9 +30,9 @@ type UploadImageRequest struct {
 	Data     []byte
 }
 
-// ImageMeta is the multipart "meta" part, which is also the signed body.
+// imageMeta is the multipart "meta" part, which is also the signed body.
 // SHA256 is the lowercase hex digest of the file.
-type ImageMeta struct {
+type imageMeta struct {
 	Filename string `json:"filename"`
 	SHA256   string `json:"sha256"`
 }
@@ -101,6 +102,9 @@ func imageContentType(name string, data []byte) (string, error) {
 // returns its media_id for replies, refund rejections and rich messages. The
 // signed body is the multipart "meta" JSON {filename, sha256}.
 func (c *Client) UploadImage(ctx context.Context, r *UploadImageRequest) (*UploadImageResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if r == nil {
 		return nil, invalid("request", "is nil")
 	}
@@ -121,7 +125,7 @@ func (c *Client) UploadImage(ctx context.Context, r *UploadImageRequest) (*Uploa
 		return nil, err
 	}
 	sum := sha256.Sum256(r.Data)
-	meta, err := json.Marshal(ImageMeta{Filename: r.Filename, SHA256: hex.EncodeToString(sum[:])})
+	meta, err := json.Marshal(imageMeta{Filename: r.Filename, SHA256: hex.EncodeToString(sum[:])})
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: encoding image meta: %w", err)
 	}
@@ -217,11 +221,11 @@ func (c *Client) imageURL(r *DownloadImageRequest) (string, error) {
 // covers the request-target exactly as sent. The response is an unsigned image
 // stream, the one 2xx answer this package does not verify.
 func (c *Client) DownloadImage(ctx context.Context, r *DownloadImageRequest) (*DownloadImageResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if r == nil {
 		return nil, invalid("request", "is nil")
-	}
-	if ctx == nil {
-		return nil, fmt.Errorf("wechatpay: nil context")
 	}
 	target, err := c.imageURL(r)
 	if err != nil {
@@ -236,7 +240,7 @@ func (c *Client) DownloadImage(ctx context.Context, r *DownloadImageRequest) (*D
 		if resp != nil && resp.RawBody() != nil {
 			_ = resp.RawBody().Close()
 		}
-		return nil, fmt.Errorf("wechatpay: GET %s: %w", logPath(target), err)
+		return nil, sendError(ctx, http.MethodGet, target, err)
 	}
 	body := resp.RawBody()
 	raw := &RawResponse{StatusCode: resp.StatusCode(), Header: resp.Header(), RequestID: resp.Header().Get(hdrRequestID)}
@@ -250,12 +254,8 @@ func (c *Client) DownloadImage(ctx context.Context, r *DownloadImageRequest) (*D
 	if body == nil {
 		body = http.NoBody
 	}
-	limit := c.maxBody
-	if limit == 0 {
-		limit = 16 << 20
-	}
-	if limit > 0 {
-		body = &limitedBody{rc: body, left: limit}
+	if c.maxBody > 0 { // negative: no limit (option.WithMaxResponseBytes)
+		body = &limitedBody{rc: body, left: c.maxBody}
 	}
 	return &DownloadImageResponse{
 		Body:          body,

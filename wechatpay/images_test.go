@@ -11,6 +11,7 @@ import (
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/wxcomplaint/wxcomplainttest"
+	"github.com/tousu-go/tousu/option"
 )
 
 var pngData = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1, 2, 3}, 100)...)
@@ -35,7 +36,7 @@ func TestUploadImageBothRegions(t *testing.T) {
 				t.Errorf("media id %q", got.MediaID)
 			}
 			r := m.requests()[0]
-			var meta ImageMeta
+			var meta imageMeta
 			if err := json.Unmarshal(r.Files["meta"], &meta); err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +172,7 @@ func TestDownloadImageGlobalFromMainlandURL(t *testing.T) {
 	// The base URL decides the host (a proxy or a fake server).
 	m := newMock(t, "proxy.example:8443", pubKeySigner())
 	m.on("GET", "/v3/global/merchant-service/images/"+id, func(*recorded) reply { return reply{raw: true, body: pngData} })
-	c := pubKeyClient(t, m, WithEnvironment(Global), WithBaseURL("https://proxy.example:8443"))
+	c := pubKeyClient(t, m, WithEnvironment(Global), option.WithBaseURL("https://proxy.example:8443"))
 	got, err := c.DownloadImage(ctx(t), &DownloadImageRequest{MediaURL: "https://api.mch.weixin.qq.com" + mediaPath, ComplaintID: "C1"})
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +206,7 @@ func TestDownloadImageRejectsAndErrors(t *testing.T) {
 	})
 	m.on("GET", "/v3/merchant-service/images/big", func(*recorded) reply { return reply{raw: true, body: bytes.Repeat([]byte("x"), 100)} })
 	m.on("GET", "/v3/merchant-service/images/exact", func(*recorded) reply { return reply{raw: true, body: bytes.Repeat([]byte("x"), 64)} })
-	c := pubKeyClient(t, m, WithMaxResponseBytes(64))
+	c := pubKeyClient(t, m, option.WithMaxResponseBytes(64))
 	for _, u := range []string{"", "https://evil.example/v3/merchant-service/images/x", "http://api.mch.weixin.qq.com/v3/merchant-service/images/x",
 		"https://api.mch.weixin.qq.com/v3/merchant-service/complaints-v2", "::"} {
 		if _, err := c.DownloadImage(ctx(t), &DownloadImageRequest{MediaURL: u}); !errors.Is(err, complaint.ErrInvalidRequest) {

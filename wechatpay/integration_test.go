@@ -3,6 +3,7 @@ package wechatpay_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/wechatpay"
 	"github.com/tousu-go/tousu/wechatpay/wechatpaytest"
 )
@@ -19,7 +21,7 @@ import (
 // These tests run the client against the fake server of wechatpaytest, which
 // verifies request signatures with its own implementation and keeps state.
 
-func newPair(t *testing.T, opts []wechatpaytest.Option, copts ...wechatpay.Option) (*wechatpaytest.Server, *wechatpay.Client) {
+func newPair(t *testing.T, opts []wechatpaytest.Option, copts ...option.Option) (*wechatpaytest.Server, *wechatpay.Client) {
 	t.Helper()
 	srv := wechatpaytest.NewServer(opts...)
 	t.Cleanup(srv.Close)
@@ -39,7 +41,7 @@ func TestFakeServerFlow(t *testing.T) {
 			ctx := t.Context()
 
 			var ids []string
-			for cp, err := range c.Source().List(ctx, complaint.ListOptions{PageSize: 5}) {
+			for cp, err := range c.Adapter().List(ctx, complaint.ListOptions{PageSize: 5}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -50,6 +52,7 @@ func TestFakeServerFlow(t *testing.T) {
 			}
 
 			id := seeded[0].ComplaintID
+			ref := complaint.Ref{Provider: complaint.WeChatPay, ID: id}
 			got, err := c.GetComplaint(ctx, &wechatpay.GetComplaintRequest{ComplaintID: id})
 			if err != nil {
 				t.Fatal(err)
@@ -62,7 +65,7 @@ func TestFakeServerFlow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := c.Responder().Reply(ctx, id, complaint.Reply{Content: "您好，已为您处理", MediaIDs: []string{up.MediaID}}); err != nil {
+			if err := c.Adapter().Reply(ctx, ref, complaint.Reply{Content: "您好，已为您处理", MediaIDs: []string{up.MediaID}}); err != nil {
 				t.Fatal(err)
 			}
 			after, _ := srv.Complaint(id)
@@ -70,7 +73,7 @@ func TestFakeServerFlow(t *testing.T) {
 				t.Errorf("state after reply: %s", after.ComplaintState)
 			}
 			var replied bool
-			for e, err := range c.Source().History(ctx, id) {
+			for e, err := range c.Adapter().History(ctx, ref) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -102,7 +105,7 @@ func TestFakeServerFlow(t *testing.T) {
 				}
 			}
 
-			err = c.Responder().DecideRefund(ctx, id, complaint.RefundDecision{Approve: true})
+			err = c.Adapter().DecideRefund(ctx, ref, complaint.RefundDecision{Approve: true})
 			if region == wechatpay.RegionGlobal && !errors.Is(err, errors.ErrUnsupported) {
 				t.Errorf("global refund decision: %v", err)
 			}
@@ -111,7 +114,7 @@ func TestFakeServerFlow(t *testing.T) {
 }
 
 func TestFakeServerFaults(t *testing.T) {
-	srv, c := newPair(t, nil, wechatpay.WithRetry(wechatpay.Retry{}))
+	srv, c := newPair(t, nil, option.WithRetry(option.Retry{}))
 	srv.Seed(2)
 	id := srv.Complaints()[0].ComplaintID
 	for f, want := range map[wechatpaytest.Fault]error{
@@ -176,7 +179,7 @@ func TestFakeServerCallbacks(t *testing.T) {
 		events = append(events, e)
 		return nil
 	})
-	hs := httptest.NewServer(complaint.NewHandler(wechatpay.NewReceiver(c), sink, complaint.WithEnrichment(c.Source())))
+	hs := httptest.NewServer(complaint.NewHandler(wechatpay.NewReceiver(c), sink, complaint.WithEnrichment(c.Adapter())))
 	defer hs.Close()
 	srv.SetNotificationURL(hs.URL)
 
@@ -202,7 +205,8 @@ func TestFakeServerCallbacks(t *testing.T) {
 	if len(events) != 1 {
 		t.Fatalf("%d events dispatched, want 1", len(events))
 	}
-	if e := events[0]; e.ComplaintID != id || e.Complaint == nil || e.Complaint.ID != id || e.Kind != complaint.KindUserMessage {
+	wantRef := complaint.Ref{Provider: complaint.WeChatPay, ID: id}
+	if e := events[0]; e.ID != "evt-1" || e.Ref != wantRef || e.Complaint == nil || e.Complaint.Ref() != (complaint.Ref{Provider: complaint.WeChatPay, ID: id, MerchantID: srv.MchID()}) || e.Kind != complaint.KindUserMessage {
 		t.Errorf("event %+v", e)
 	}
 
@@ -217,5 +221,94 @@ func TestFakeServerCallbacks(t *testing.T) {
 	}
 	if b, _ := io.ReadAll(r.Body); !bytes.Contains(b, []byte(`"resource"`)) {
 		t.Error("body not restored")
+	}
+}
+
+// The client and the fake server apply the notification URL rule each with
+// its own code; they must agree on every URL: https (any length: WeChat
+// documents none), or http:// to localhost in any letter case, 127.0.0.0/8
+// or [::1], never to an IPv4-mapped or zoned address.
+func TestNotificationURLRuleAgreesWithFake(t *testing.T) {
+	srv, c := newPair(t, nil)
+	ctx := t.Context()
+	long := "https://shop.example/" + strings.Repeat("n", 600)
+	for u, want := range map[string]bool{
+		"https://shop.example/wechat/complaints": true,
+		long:                                     true,
+		"https://127.0.0.1/n":                    true,
+		"http://localhost/n":                     true,
+		"http://LOCALHOST:8080/n":                true,
+		"http://127.0.0.1:41234/wechatpay/complaints": true,
+		"http://127.255.255.254/n":                    true,
+		"http://[::1]:8080/n":                         true,
+		"http://shop.example/n":                       false,
+		"http://localhost.shop.example/n":             false,
+		"http://128.0.0.1/n":                          false,
+		"http://0.0.0.0:8080/n":                       false,
+		"http://[::ffff:127.0.0.1]/n":                 false,
+		"http://[::1%25lo]/n":                         false,
+		"http://[fe80::1%25lo]/n":                     false,
+		"ftp://localhost/n":                           false,
+		"//localhost/n":                               false,
+		"https://":                                    false,
+	} {
+		_, clientErr := c.CreateNotificationURL(ctx, &wechatpay.NotificationURLRequest{URL: u})
+		// The same URL sent past the client's check, to the fake's.
+		body, _ := json.Marshal(map[string]string{"url": u})
+		_, fakeErr := c.Do(ctx, http.MethodPost, "/v3/merchant-service/complaint-notifications", body)
+		if (clientErr == nil) != want || (fakeErr == nil) != want {
+			t.Errorf("%.60s: client %v, fake %v; want accepted = %t", u, clientErr, fakeErr, want)
+		}
+		if !want && (!errors.Is(clientErr, complaint.ErrInvalidRequest) || !errors.Is(fakeErr, complaint.ErrInvalidRequest)) {
+			t.Errorf("%.60s: client %v, fake %v; want invalid request from both", u, clientErr, fakeErr)
+		}
+		if want && srv.NotificationURL() != u {
+			t.Errorf("%.60s: registered %q", u, srv.NotificationURL())
+		}
+	}
+}
+
+// WeChat leaves optional booleans out when they are false, and so does the
+// fake: the client reads their absence as false and their presence as true,
+// in both regions.
+func TestOptionalBooleansRoundTrip(t *testing.T) {
+	for _, region := range []wechatpay.Region{wechatpay.RegionMainland, wechatpay.RegionGlobal} {
+		t.Run(region.String(), func(t *testing.T) {
+			srv, c := newPair(t, []wechatpaytest.Option{wechatpaytest.WithRegion(region)})
+			for _, set := range []bool{false, true} {
+				cp := srv.SampleComplaint(1)
+				cp.ComplaintID = ""
+				cp.InPlatformService, cp.NeedImmediateService, cp.IsAgentMode, cp.IsOverdue = set, set, set, set
+				cp.ComplaintFullRefunded, cp.IncomingUserResponse = set, set
+				stored := srv.AddComplaint(cp)
+				got, err := c.GetComplaint(t.Context(), &wechatpay.GetComplaintRequest{ComplaintID: stored.ComplaintID})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Required on both: always sent, always read.
+				if got.ComplaintFullRefunded != set || got.IncomingUserResponse != set {
+					t.Errorf("set=%t: required booleans %+v", set, got)
+				}
+				if region == wechatpay.RegionGlobal {
+					// Global has is_overdue and none of the mainland flags.
+					if got.IsOverdue != set || got.InPlatformService || got.NeedImmediateService || got.IsAgentMode {
+						t.Errorf("set=%t: global booleans %+v", set, got)
+					}
+					for _, k := range []string{`"in_platform_service"`, `"need_immediate_service"`, `"is_agent_mode"`} {
+						if bytes.Contains(got.Raw, []byte(k)) {
+							t.Errorf("global answer carries %s", k)
+						}
+					}
+				} else if got.InPlatformService != set || got.NeedImmediateService != set || got.IsAgentMode != set || got.IsOverdue {
+					t.Errorf("set=%t: mainland booleans %+v", set, got)
+				}
+				if !set && (bytes.Contains(got.Raw, []byte(`"is_agent_mode"`)) || bytes.Contains(got.Raw, []byte(`"is_overdue"`))) {
+					t.Errorf("false optional booleans were sent: %s", got.Raw)
+				}
+				if c := got.ToComplaint(); c.PlatformAssisting != (set && region == wechatpay.RegionMainland) || c.AwaitingReply != set {
+					t.Errorf("set=%t: converted %+v", set, c)
+				}
+			}
+		})
 	}
 }

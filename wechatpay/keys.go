@@ -8,26 +8,22 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/httpc"
 	"github.com/tousu-go/tousu/internal/wxcomplaint"
 	"github.com/tousu-go/tousu/signing"
 )
 
-// CertificateAlgorithmType is the algorithm_type query of /v3/certificates
-// (mainland only; the client asks for RSA).
-type CertificateAlgorithmType string
-
-// Certificate algorithm types.
-const (
-	CertificateRSA CertificateAlgorithmType = "RSA"
-	CertificateSM2 CertificateAlgorithmType = "SM2"
-	CertificateAll CertificateAlgorithmType = "ALL"
-)
+// certificateAlgorithmRSA is the algorithm_type the client asks
+// /v3/certificates for (it also takes SM2 and ALL; this package verifies RSA
+// only).
+const certificateAlgorithmRSA = "RSA"
 
 // Certificate is one entry of /v3/certificates data[].
 type Certificate struct {
@@ -70,10 +66,13 @@ type keyRing struct {
 	// download serialises certificate downloads; lastTry throttles the
 	// on-demand re-download an unknown serial triggers, so a flood of forged
 	// callbacks with random serials cannot turn into a flood of downloads.
-	download       sync.Mutex
-	lastTry        time.Time
-	redownloadWait time.Duration
+	download sync.Mutex
+	lastTry  time.Time
 }
+
+// redownloadWait is the least time between two downloads that unknown
+// serials trigger.
+const redownloadWait = time.Minute
 
 func newKeyRing() *keyRing { return &keyRing{keys: map[string]ringKey{}} }
 
@@ -149,6 +148,9 @@ var ErrDownloadDisabled = errors.New("wechatpay: certificate download not enable
 // stay). It returns the serials downloaded. Merchants in public-key mode get a
 // 404 RESOURCE_NOT_EXISTS here (errors.Is(err, complaint.ErrNotFound)).
 func (c *Client) RefreshCertificates(ctx context.Context) ([]string, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if !c.download {
 		return nil, ErrDownloadDisabled
 	}
@@ -163,7 +165,7 @@ func (c *Client) refreshLocked(ctx context.Context) ([]string, error) {
 	if c.region == RegionMainland {
 		// /v3/certificates takes algorithm_type (RSA, SM2, ALL); the global
 		// /v3/global/certificates documents no query at all.
-		path += "?algorithm_type=" + string(CertificateRSA)
+		path += "?algorithm_type=" + certificateAlgorithmRSA
 	}
 	resp, err := c.do(ctx, http.MethodGet, path, nil, nil, verifyNone)
 	if err != nil {
@@ -258,6 +260,9 @@ func (c *Client) decryptCertificate(pc Certificate) (*x509.Certificate, error) {
 // next tick; the keys already held stay in use. It returns ctx.Err() or nil
 // after Close.
 func (c *Client) RefreshCertificatesEvery(ctx context.Context, interval time.Duration) error {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return err
+	}
 	if !c.download {
 		return ErrDownloadDisabled
 	}
@@ -268,7 +273,7 @@ func (c *Client) RefreshCertificatesEvery(ctx context.Context, interval time.Dur
 	defer t.Stop()
 	for {
 		if _, err := c.RefreshCertificates(ctx); err != nil && ctx.Err() == nil {
-			c.log.WarnContext(ctx, "wechatpay certificate refresh failed", "error", err.Error())
+			c.log.LogAttrs(ctx, slog.LevelWarn, "wechatpay certificate refresh failed", slog.String("error", httpc.ErrorText(err)))
 		}
 		select {
 		case <-ctx.Done():
@@ -295,7 +300,7 @@ func (c *Client) keyFor(ctx context.Context, serial string, now time.Time, downl
 	if pub, ok := c.ring.get(serial, now); ok { // someone else downloaded it
 		return pub, nil
 	}
-	if last := c.ring.lastTry; !last.IsZero() && now.Sub(last) < c.ring.redownloadWait && now.Sub(last) >= 0 {
+	if last := c.ring.lastTry; !last.IsZero() && now.Sub(last) < redownloadWait && now.Sub(last) >= 0 {
 		return nil, fmt.Errorf("%w: %s (certificates refreshed recently)", complaint.ErrUnknownKey, safeSerial(serial))
 	}
 	if _, err := c.refreshLocked(ctx); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/signing"
 )
 
@@ -22,35 +23,64 @@ func TestNewClientValidates(t *testing.T) {
 	good := testCreds(t)
 	small, _ := rsa.GenerateKey(rand.Reader, 1024)
 	smallKey, _ := signing.NewRSAPrivateKey(small)
-	cases := map[string]func(c *Credentials){
-		"mchid":        func(c *Credentials) { c.MchID = "" },
-		"serial":       func(c *Credentials) { c.CertSerial = "" },
-		"key":          func(c *Credentials) { c.PrivateKey = nil },
-		"1024-bit key": func(c *Credentials) { c.PrivateKey = smallKey },
-		"16-byte key":  func(c *Credentials) { c.APIv3Key = signing.NewSecret("0123456789abcdef") },
-		"33-byte key":  func(c *Credentials) { c.APIv3Key = signing.NewSecret(testAPIv3Key + "x") },
+	withKey := WithPublicKey(testPubKeyID, &pubKey.PublicKey)
+	cases := map[string]struct {
+		edit  func(c *Credentials)
+		field string // a ValidationError for this field, or
+		want  error  // an error matching this
+	}{
+		"mchid":        {func(c *Credentials) { c.MchID = "" }, "MchID", nil},
+		"serial":       {func(c *Credentials) { c.CertSerial = "" }, "CertSerial", nil},
+		"key":          {func(c *Credentials) { c.PrivateKey = nil }, "", signing.ErrKeyInvalid},
+		"1024-bit key": {func(c *Credentials) { c.PrivateKey = smallKey }, "", signing.ErrKeyInvalid},
+		"16-byte key":  {func(c *Credentials) { c.APIv3Key = signing.NewSecret("0123456789abcdef") }, "", signing.ErrKeyInvalid},
+		"33-byte key":  {func(c *Credentials) { c.APIv3Key = signing.NewSecret(testAPIv3Key + "x") }, "", signing.ErrKeyInvalid},
 	}
-	for name, edit := range cases {
+	for name, tc := range cases {
 		c := good
-		edit(&c)
-		if _, err := NewClient(c); err == nil {
-			t.Errorf("%s: accepted", name)
+		tc.edit(&c)
+		_, err := NewClient(c, withKey)
+		var ve *complaint.ValidationError
+		switch {
+		case tc.field != "" && (!errors.As(err, &ve) || ve.Field != tc.field):
+			t.Errorf("%s: %v, want a ValidationError for %s", name, err, tc.field)
+		case tc.want != nil && !errors.Is(err, tc.want):
+			t.Errorf("%s: %v, want %v", name, err, tc.want)
 		}
 	}
-	badOpts := map[string]Option{
-		"pub key id":  WithPublicKey("0000", &pubKey.PublicKey),
-		"nil pub key": WithPublicKey(testPubKeyID, nil),
-		"base url":    WithBaseURL("not a url"),
-		"env":         WithEnvironment("moon"),
-		"clock":       WithClock(nil),
-		"platform":    WithPlatformKey("", &pubKey.PublicKey),
+	// Without a way to verify responses the client is refused, with an error
+	// that names the options that give one; any one of them is enough.
+	_, err := NewClient(good)
+	var ve *complaint.ValidationError
+	if !errors.As(err, &ve) || ve.Field != "verification keys" || !strings.Contains(err.Error(), "WithCertificateDownload") {
+		t.Errorf("no verification key: %v", err)
+	}
+	for name, o := range map[string]option.Option{
+		"public key":   withKey,
+		"certificates": WithPlatformCertificates(platformCert),
+		"platform key": WithPlatformKey(platformSerial, &platformKey.PublicKey),
+		"download":     WithCertificateDownload(),
+	} {
+		if _, err := NewClient(good, o); err != nil {
+			t.Errorf("with %s: %v", name, err)
+		}
+	}
+	badOpts := map[string]option.Option{
+		"pub key id":   WithPublicKey("0000", &pubKey.PublicKey),
+		"nil pub key":  WithPublicKey(testPubKeyID, nil),
+		"base url":     option.WithBaseURL("not a url"),
+		"env":          WithEnvironment("moon"),
+		"clock":        option.WithClock(nil),
+		"platform":     WithPlatformKey("", &pubKey.PublicKey),
+		"certificate":  WithPlatformCertificates(nil),
+		"other client": option.For("payjs", func(*struct{}) error { return nil }),
 	}
 	for name, o := range badOpts {
-		if _, err := NewClient(good, o); err == nil {
+		if _, err := NewClient(good, withKey, o); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	_, err := NewClient(good, WithPublicKey("0000", &pubKey.PublicKey))
+	_, err = NewClient(good, WithPublicKey("0000", &pubKey.PublicKey))
 	if !errors.Is(err, signing.ErrKeyInvalid) {
 		t.Errorf("bad key id: %v", err)
 	}
@@ -71,12 +101,12 @@ func TestConstructionDoesNoIO(t *testing.T) {
 		t.Error("defaults")
 	}
 	for env, want := range map[Environment]string{MainlandBackup: "https://api2.mch.weixin.qq.com", Global: "https://apihk.mch.weixin.qq.com"} {
-		c := newTestClient(t, m, WithEnvironment(env))
+		c := newTestClient(t, m, WithEnvironment(env), WithCertificateDownload())
 		if c.BaseURL() != want || (env == Global) != (c.Region() == RegionGlobal) {
 			t.Errorf("%s: %s %s", env, c.BaseURL(), c.Region())
 		}
 	}
-	c = newTestClient(t, m, WithEnvironment(Global), WithBaseURL("http://127.0.0.1:8080/"))
+	c = newTestClient(t, m, WithEnvironment(Global), option.WithBaseURL("http://127.0.0.1:8080/"), WithCertificateDownload())
 	if c.BaseURL() != "http://127.0.0.1:8080" || c.Region() != RegionGlobal {
 		t.Errorf("base url override: %s %s", c.BaseURL(), c.Region())
 	}
@@ -198,7 +228,7 @@ func TestCertificateDownloadAndRotation(t *testing.T) {
 			var clockMu sync.Mutex
 			clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
 			m.now = clock
-			c := newTestClient(t, m, WithEnvironment(env), WithCertificateDownload(), WithClock(clock))
+			c := newTestClient(t, m, WithEnvironment(env), WithCertificateDownload(), option.WithClock(clock))
 			// First call: the serial is unknown, so the client downloads once.
 			if _, err := c.GetNotificationURL(ctx(t)); err != nil {
 				t.Fatal(err)
@@ -390,9 +420,20 @@ func TestRefreshCertificatesEvery(t *testing.T) {
 		}
 		_ = c.Close() // idempotent
 	})
-	c := newTestClient(t, m)
+	c := newTestClient(t, m, WithPlatformCertificates(platformCert))
 	if err := c.RefreshCertificatesEvery(context.Background(), time.Hour); !errors.Is(err, ErrDownloadDisabled) {
 		t.Errorf("without download: %v", err)
+	}
+	if _, err := c.RefreshCertificates(context.Background()); !errors.Is(err, ErrDownloadDisabled) {
+		t.Errorf("without download: %v", err)
+	}
+	// A nil context is refused before anything else.
+	var nilCtx context.Context
+	if err := c.RefreshCertificatesEvery(nilCtx, time.Hour); !errors.Is(err, complaint.ErrInvalidRequest) {
+		t.Errorf("nil ctx: %v", err)
+	}
+	if _, err := c.RefreshCertificates(nilCtx); !errors.Is(err, complaint.ErrInvalidRequest) {
+		t.Errorf("nil ctx: %v", err)
 	}
 }
 

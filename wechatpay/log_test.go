@@ -2,11 +2,16 @@ package wechatpay
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/signing"
 )
 
@@ -64,7 +69,7 @@ func TestPrintsHidePersonalData(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, body := callback{action: "USER_RESPONSE", complaintID: "C1"}.build(t)
-	n, err := c.ParseNotificationBody(ctx(t), h, body)
+	n, err := c.Verify(ctx(t), h, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,5 +104,42 @@ func TestAPIErrorTextIsBoundedAndSingleLine(t *testing.T) {
 	s := e.Error()
 	if strings.ContainsAny(s, "\r\n") || len([]rune(s)) > 700 {
 		t.Fatalf("error text not sanitised (%d runes): %q", len([]rune(s)), s)
+	}
+}
+
+type failingTransport struct{}
+
+func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("dial tcp 192.0.2.1:443: connect: connection refused")
+}
+
+// A failed certificate refresh is logged at Warn with the error reduced as
+// httpc.ErrorText reduces it: the path, never the host or the query.
+func TestRefreshFailureWarnLine(t *testing.T) {
+	var logs strings.Builder
+	c, err := NewClient(testCreds(t), WithCertificateDownload(), option.WithTransport(failingTransport{}),
+		option.WithRetry(option.Retry{}), option.WithClock(fixedClock), option.WithLogger(newTextLogger(&logs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The loop refreshes once before it looks at Close, so on a closed client
+	// it makes exactly one attempt, logs its failure and returns.
+	_ = c.Close()
+	if err := c.RefreshCertificatesEvery(context.Background(), time.Hour); err != nil {
+		t.Fatalf("loop on a closed client: %v", err)
+	}
+	out := logs.String()
+	var warn string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "level=WARN") {
+			warn = line
+		}
+	}
+	if !strings.Contains(warn, "certificate refresh failed") || !strings.Contains(warn, "/v3/certificates") ||
+		!strings.Contains(warn, "connection refused") {
+		t.Fatalf("warn line %q in:\n%s", warn, out)
+	}
+	if strings.Contains(warn, "algorithm_type") || strings.Contains(warn, "api.mch.weixin.qq.com") {
+		t.Errorf("warn line carries the query or host: %q", warn)
 	}
 }

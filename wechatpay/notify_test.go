@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -93,7 +94,8 @@ func TestParseNotification(t *testing.T) {
 			t.Error("body not restored")
 		}
 		e := NotificationEvent(n)
-		if e.ID != n.ID || e.Provider != complaint.WeChatPay || e.ComplaintID != n.Decrypted.ComplaintID || e.Raw != n {
+		wantRef := complaint.Ref{Provider: complaint.WeChatPay, ID: "200201820200101080076610000"}
+		if e.ID != n.ID || e.Ref != wantRef || e.ProviderKind != tc.action || !e.Time.Equal(testNow) || e.Raw != n || e.Complaint != nil {
 			t.Errorf("event %+v", e)
 		}
 		want := map[string]complaint.Kind{"CREATE_COMPLAINT": complaint.KindCreated, "MERCHANT_REJECT_REFUND": complaint.KindRefundRejected,
@@ -107,21 +109,43 @@ func TestParseNotification(t *testing.T) {
 func TestVerifyHeaderForms(t *testing.T) {
 	c := pubKeyClient(t, newMock(t, "", pubKeySigner()))
 	h, body := callback{action: "USER_RESPONSE", complaintID: "C1"}.build(t)
-	if err := c.Verify(h, body); err != nil {
-		t.Fatal(err)
+	check := func(what string, h http.Header) {
+		t.Helper()
+		n, err := c.Verify(ctx(t), h, body)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if n.Decrypted.ComplaintID != "C1" || n.Decrypted.ActionType != ActionUserResponse || n.RequestID != "REQ-1" {
+			t.Errorf("%s: %+v", what, n)
+		}
 	}
+	check("canonical header", h)
 	// Hand-built maps with other spellings still work.
 	lower := http.Header{}
 	for k, v := range h {
 		lower[strings.ToLower(k)] = v
 	}
-	if err := c.Verify(lower, body); err != nil {
-		t.Errorf("lower-case header map: %v", err)
-	}
+	check("lower-case header map", lower)
 	// Without a Signature-Type header the RSA default applies.
 	h.Del("Wechatpay-Signature-Type")
-	if err := c.Verify(h, body); err != nil {
-		t.Errorf("no signature type: %v", err)
+	check("no signature type", h)
+}
+
+// Every layer answers a nil context with complaint.CheckContext's error
+// before looking at the input, and never panics.
+func TestNotificationNilContext(t *testing.T) {
+	c := pubKeyClient(t, newMock(t, "", pubKeySigner()))
+	h, body := callback{action: "USER_RESPONSE", complaintID: "C1"}.build(t)
+	var nilCtx context.Context
+	if n, err := c.Verify(nilCtx, h, body); n != nil || !errors.Is(err, complaint.ErrInvalidRequest) {
+		t.Errorf("Verify(nil ctx): %v %v", n, err)
+	}
+	d := &complaint.Delivery{Method: http.MethodPost, Header: h, Body: body}
+	if ev, err := NewReceiver(c).Receive(nilCtx, d); ev != nil || !errors.Is(err, complaint.ErrInvalidRequest) {
+		t.Errorf("Receive(nil ctx): %v %v", ev, err)
+	}
+	if ev, err := NewReceiver(c).Receive(ctx(t), nil); ev != nil || !errors.Is(err, complaint.ErrMalformedNotification) {
+		t.Errorf("Receive(nil delivery): %v %v", ev, err)
 	}
 }
 
@@ -135,7 +159,7 @@ func TestNotificationEmptyCreateTime(t *testing.T) {
 	if !bytes.Contains(body, []byte(`"create_time":""`)) {
 		t.Fatalf("body not edited: %s", body)
 	}
-	n, err := c.ParseNotificationBody(ctx(t), h, body)
+	n, err := c.Verify(ctx(t), h, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +247,7 @@ func TestNotificationFailures(t *testing.T) {
 	h := http.Header{}
 	body := []byte("<xml>not json</xml>")
 	pubKeySigner().signHeaders(h, nowUnix(), "n", body)
-	if _, err := c.ParseNotificationBody(context.Background(), h, body); !errors.Is(err, complaint.ErrMalformedNotification) {
+	if _, err := c.Verify(context.Background(), h, body); !errors.Is(err, complaint.ErrMalformedNotification) {
 		t.Errorf("signed non-json: %v", err)
 	}
 	if _, err := c.ParseNotification(nil); !errors.Is(err, complaint.ErrMalformedNotification) {
@@ -240,13 +264,15 @@ func TestNotificationUnknownSerialDownloadsOnce(t *testing.T) {
 	if _, err := c.ParseNotification(r); err != nil {
 		t.Fatal(err)
 	}
-	// Verify (no context) never downloads, but the key is now known.
+	// The key is now known: no second download.
 	h, body := callback{action: "USER_RESPONSE", complaintID: "C1", signer: platformSigner()}.build(t)
-	if err := c.Verify(h, body); err != nil {
+	if _, err := c.Verify(ctx(t), h, body); err != nil {
 		t.Fatal(err)
 	}
+	// Another unknown serial within a minute of the download does not
+	// download again: a flood of forged serials costs one download a minute.
 	h, body = callback{action: "USER_RESPONSE", complaintID: "C1", signer: platformSigner2()}.build(t)
-	if err := c.Verify(h, body); !errors.Is(err, complaint.ErrUnknownKey) {
+	if _, err := c.Verify(ctx(t), h, body); !errors.Is(err, complaint.ErrUnknownKey) {
 		t.Errorf("Verify with unknown serial: %v", err)
 	}
 	if n := m.count("GET", "/v3/certificates"); n != 1 {
@@ -276,7 +302,7 @@ func TestReceiverWithHandler(t *testing.T) {
 	m.on("GET", "/v3/merchant-service/complaints-v2/C1", func(*recorded) reply { return reply{body: mainlandComplaintJSON("C1", "")} })
 	c := pubKeyClient(t, m)
 	sink := &countingSink{}
-	h := complaint.NewHandler(NewReceiver(c), sink, complaint.WithEnrichment(c.Source()))
+	h := complaint.NewHandler(NewReceiver(c), sink, complaint.WithEnrichment(c.Adapter()))
 
 	good := callback{action: "CREATE_COMPLAINT", event: "COMPLAINT.CREATE", complaintID: "C1"}
 	for i := 0; i < 2; i++ { // a delivery and its redelivery
@@ -289,7 +315,9 @@ func TestReceiverWithHandler(t *testing.T) {
 		t.Fatalf("dispatched %d times, want once", sink.n.Load())
 	}
 	e := sink.events[0]
-	if e.Complaint == nil || e.Complaint.ID != "C1" || e.Kind != complaint.KindCreated {
+	wantRef := complaint.Ref{Provider: complaint.WeChatPay, ID: "C1"}
+	if e.Ref != wantRef || e.Complaint == nil || e.Complaint.ID != "C1" || e.Kind != complaint.KindCreated ||
+		e.ID != "1f5b9cd1-7205-58fe-827e-ee8b12bc8169" {
 		t.Errorf("event %+v", e)
 	}
 
@@ -337,7 +365,7 @@ func TestAckShape(t *testing.T) {
 	if a := r.Ack(nil); a.Status != 200 || len(a.Body) != 0 {
 		t.Errorf("success ack %+v", a)
 	}
-	if _, err := r.Receive(context.Background(), nil, nil); !errors.Is(err, complaint.ErrInternal) {
+	if _, err := r.Receive(context.Background(), &complaint.Delivery{}); !errors.Is(err, complaint.ErrInternal) {
 		t.Errorf("nil client: %v", err)
 	}
 	a := r.Ack(errors.New("secret details 18612345678"))
@@ -346,6 +374,13 @@ func TestAckShape(t *testing.T) {
 	}
 	if r.Provider() != complaint.WeChatPay {
 		t.Error("provider")
+	}
+	// A redelivery while the first delivery is in flight is told to come
+	// back later: 503, which WeChat retries.
+	a = r.Ack(fmt.Errorf("handler: %w", complaint.ErrInFlight))
+	var ack struct{ Code, Message string }
+	if a.Status != http.StatusServiceUnavailable || json.Unmarshal(a.Body, &ack) != nil || ack.Code != "FAIL" || ack.Message == "" {
+		t.Errorf("in-flight ack %d %s", a.Status, a.Body)
 	}
 }
 

@@ -4,15 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/tousu-go/tousu/complaint"
 )
 
 // NotificationURLRequest is the body of the create and update calls. URL must
-// be https; http:// is accepted for a loopback host only, for fake servers
-// (see CreateNotificationURL).
+// be an absolute https URL (WeChat documents no length limit, so none is
+// checked here); http:// is accepted for a loopback host only, for fake
+// servers (see CreateNotificationURL).
 type NotificationURLRequest struct {
 	URL string `json:"url"`
 }
@@ -30,9 +33,6 @@ func (r *NotificationURLRequest) validate() error {
 	if r.URL == "" {
 		return invalid("url", "is required")
 	}
-	if len(r.URL) > 512 {
-		return invalid("url", "longer than 512 characters")
-	}
 	u, err := url.Parse(r.URL)
 	if err != nil || u.Host == "" {
 		return invalid("url", "is not an absolute url")
@@ -47,13 +47,20 @@ func (r *NotificationURLRequest) validate() error {
 }
 
 // isLoopbackHost reports whether host (without brackets or port) is
-// localhost, in 127.0.0.0/8 or ::1.
+// localhost in any letter case (host names are case-insensitive), an IPv4
+// address in 127.0.0.0/8, or ::1. An IPv4-mapped IPv6 address
+// (::ffff:127.0.0.1) and an address with a zone are not: the first is a
+// spelling that resolvers and proxies treat inconsistently, the second names
+// an interface, not a host.
 func isLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	ip, err := netip.ParseAddr(host)
+	if err != nil || ip.Zone() != "" || ip.Is4In6() {
+		return false
+	}
+	return ip.IsLoopback()
 }
 
 func (c *Client) notificationURLCall(ctx context.Context, method string, r *NotificationURLRequest) (*NotificationURL, error) {
@@ -82,12 +89,16 @@ func (c *Client) notificationURLCall(ctx context.Context, method string, r *Noti
 // CreateNotificationURL registers the complaint callback URL. A service
 // provider's URL receives the callbacks of all its sub-merchants.
 //
-// The URL must be https, except that http:// with a loopback host (localhost,
-// 127.0.0.0/8, [::1]) is accepted so that a local handler, such as an
-// httptest.Server, can be registered with a fake server (wechatpaytest)
-// running on the same machine. Real WeChat Pay rejects such a URL: it only
-// calls https URLs it can reach from the internet.
+// The URL must be https, except that http:// with a loopback host (localhost
+// in any letter case, 127.0.0.0/8, [::1]; not an IPv4-mapped or zoned IPv6
+// address) is accepted so that a local handler, such as an httptest.Server,
+// can be registered with a fake server (wechatpaytest) running on the same
+// machine. Real WeChat Pay rejects such a URL: it only calls https URLs it can
+// reach from the internet.
 func (c *Client) CreateNotificationURL(ctx context.Context, r *NotificationURLRequest) (*NotificationURL, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if r == nil {
 		return nil, invalid("request", "is nil")
 	}
@@ -97,6 +108,9 @@ func (c *Client) CreateNotificationURL(ctx context.Context, r *NotificationURLRe
 // GetNotificationURL returns the registered complaint callback URL; a
 // merchant without one gets an error matching complaint.ErrNotFound.
 func (c *Client) GetNotificationURL(ctx context.Context) (*NotificationURL, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	return c.notificationURLCall(ctx, http.MethodGet, nil)
 }
 
@@ -104,6 +118,9 @@ func (c *Client) GetNotificationURL(ctx context.Context) (*NotificationURL, erro
 // CreateNotificationURL's rule (https, or http:// to a loopback host for a
 // fake server; WeChat Pay itself rejects the latter).
 func (c *Client) UpdateNotificationURL(ctx context.Context, r *NotificationURLRequest) (*NotificationURL, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if r == nil {
 		return nil, invalid("request", "is nil")
 	}
@@ -112,6 +129,9 @@ func (c *Client) UpdateNotificationURL(ctx context.Context, r *NotificationURLRe
 
 // DeleteNotificationURL removes the complaint callback URL (204).
 func (c *Client) DeleteNotificationURL(ctx context.Context) error {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return err
+	}
 	_, err := c.do(ctx, http.MethodDelete, c.notificationsPath(), nil, nil, verifyResponse)
 	return err
 }

@@ -3,10 +3,11 @@ package wechatpay
 import (
 	"context"
 	"fmt"
-
-	"github.com/tousu-go/tousu/signing"
+	"log/slog"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/httpc"
+	"github.com/tousu-go/tousu/signing"
 )
 
 // DecryptPayerPhone decrypts a payer_phone value: RSA-OAEP (SHA-1) with the
@@ -33,16 +34,15 @@ func (c *Client) DecryptPayerPhone(cmp *Complaint) (string, error) {
 }
 
 // decryptPhoneField fills PayerPhonePlaintext when automatic decryption is on.
+// ctx, for the log line, is not nil: the exported callers checked it.
 func (c *Client) decryptPhoneField(ctx context.Context, cmp *Complaint) {
 	if !c.phone || cmp.PayerPhone == "" {
 		return
 	}
 	p, err := DecryptPayerPhone(c.key, cmp.PayerPhone)
 	if err != nil {
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		c.log.WarnContext(ctx, "wechatpay payer_phone decryption failed", "complaint_id", cmp.ComplaintID, "error", err.Error())
+		c.log.LogAttrs(ctx, slog.LevelWarn, "wechatpay payer_phone decryption failed",
+			slog.String("complaint_id", cmp.ComplaintID), slog.String("error", httpc.ErrorText(err)))
 		return
 	}
 	cmp.PayerPhonePlaintext = complaint.Phone(p)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/signing"
 )
 
@@ -50,25 +51,25 @@ func TestPublishedCallbackVector(t *testing.T) {
 	if s := CertificateSerial(cert); s != "D7CE59D1F522D701" {
 		t.Fatalf("CertificateSerial = %s", s)
 	}
-	at := func(ts int64) Option { return WithClock(func() time.Time { return time.Unix(ts, 0) }) }
+	at := func(ts int64) option.Option { return option.WithClock(func() time.Time { return time.Unix(ts, 0) }) }
 	c, err := NewClient(testCreds(t), WithPlatformCertificates(cert), at(1624523846))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Verify(goVectorHeader(), []byte(goVectorBody)); err != nil {
+	if err := c.verify(ctx(t), goVectorHeader(), []byte(goVectorBody), false); err != nil {
 		t.Fatalf("published callback does not verify: %v", err)
 	}
 	// One changed byte, a probe prefix, or a day later: rejected.
-	if err := c.Verify(goVectorHeader(), []byte(goVectorBody[:len(goVectorBody)-2]+" }")); !errors.Is(err, complaint.ErrSignatureInvalid) {
+	if err := c.verify(ctx(t), goVectorHeader(), []byte(goVectorBody[:len(goVectorBody)-2]+" }"), false); !errors.Is(err, complaint.ErrSignatureInvalid) {
 		t.Errorf("tampered: %v", err)
 	}
 	h := goVectorHeader()
 	h.Set("Wechatpay-Signature", ProbeSignaturePrefix+goVectorSig)
-	if err := c.Verify(h, []byte(goVectorBody)); !errors.Is(err, complaint.ErrSignatureInvalid) {
+	if err := c.verify(ctx(t), h, []byte(goVectorBody), false); !errors.Is(err, complaint.ErrSignatureInvalid) {
 		t.Errorf("probe: %v", err)
 	}
 	late, _ := NewClient(testCreds(t), WithPlatformCertificates(cert), at(1624523846+86400))
-	if err := late.Verify(goVectorHeader(), []byte(goVectorBody)); !errors.Is(err, complaint.ErrTimestampSkew) {
+	if err := late.verify(ctx(t), goVectorHeader(), []byte(goVectorBody), false); !errors.Is(err, complaint.ErrTimestampSkew) {
 		t.Errorf("a day later: %v", err)
 	}
 	// Its 16-byte key would silently select AES-128 in that SDK; here it is refused.

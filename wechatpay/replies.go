@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/httpc"
 )
 
@@ -121,6 +122,9 @@ func (r *ReplyRequest) validate(global bool) error {
 // Reply answers the buyer (response). The first reply moves a PENDING
 // complaint to PROCESSING.
 func (c *Client) Reply(ctx context.Context, r *ReplyRequest) error {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return err
+	}
 	if r == nil {
 		return invalid("request", "is nil")
 	}
@@ -138,6 +142,9 @@ func (c *Client) Reply(ctx context.Context, r *ReplyRequest) error {
 // Complete reports the complaint handled (反馈处理完成). Call it only after
 // really resolving it: the buyer gets a satisfaction survey.
 func (c *Client) Complete(ctx context.Context, r *CompleteRequest) error {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return err
+	}
 	if r == nil {
 		return invalid("request", "is nil")
 	}
@@ -159,6 +166,9 @@ func (c *Client) Complete(ctx context.Context, r *CompleteRequest) error {
 // (update-refund-progress, mainland only; global returns an error matching
 // errors.ErrUnsupported).
 func (c *Client) UpdateRefundProgress(ctx context.Context, r *UpdateRefundProgressRequest) error {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return err
+	}
 	if c.region == RegionGlobal {
 		return errUnsupportedGlobal("update-refund-progress")
 	}
@@ -276,6 +286,9 @@ func validateMessage(m *NormalMessage) error {
 // a rich message (response-immediate-service, mainland only). The request
 // carries IdempotentID, so it is retried like a read.
 func (c *Client) ReplyImmediateService(ctx context.Context, r *ImmediateServiceRequest) (*ImmediateServiceResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	if c.region == RegionGlobal {
 		return nil, errUnsupportedGlobal("response-immediate-service")
 	}
@@ -303,9 +316,7 @@ func (c *Client) ReplyImmediateService(ctx context.Context, r *ImmediateServiceR
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: encoding immediate service reply: %w", err)
 	}
-	if ctx != nil {
-		ctx = httpc.Idempotent(ctx)
-	}
+	ctx = httpc.Idempotent(ctx)
 	resp, err := c.do(ctx, http.MethodPost, c.complaintPath(r.ComplaintID, "response-immediate-service"), body, nil, verifyResponse)
 	if err != nil {
 		return nil, err

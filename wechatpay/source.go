@@ -2,7 +2,9 @@ package wechatpay
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"time"
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
@@ -12,53 +14,65 @@ import (
 // converters it uses (Complaint.ToComplaint, NegotiationHistory.ToEntry) live
 // with the complaint model in internal/wxcomplaint, which Allinpay shares.
 
-// NotificationEvent converts a parsed notification to the common model. ID
-// is the envelope id (the de-duplication key); Kind follows action_type, or
-// the event type when the action type is new.
-func NotificationEvent(n *Notification) *complaint.Event {
-	if n == nil {
-		return nil
-	}
-	e := new(complaint.Event)
-	notificationEvent(n, e)
-	return e
+// Adapter makes a Client a complaint.Source and a complaint.Responder, for a
+// poller, complaint.WithEnrichment, or any code written against the common
+// model. Build it with Client.Adapter. It holds no state of its own and is
+// safe for concurrent use.
+//
+// # References
+//
+// Every call takes a complaint.Ref. Its ID is WeChat's complaint_id. An empty
+// MerchantID means the client's own merchant; a service provider puts the
+// sub-merchant there (complainted_mchid), and the complaints this adapter
+// returns carry it, so Complaint.Ref() is always enough to act on a complaint.
+// A Ref of another provider or with a Channel is a *complaint.ValidationError.
+//
+// # Listing
+//
+// List yields the complaints created in the half-open window [Since, Until):
+// one created exactly at Since is listed, one created exactly at Until is not.
+// A zero Until means now (the client's clock); a zero Since means the start of
+// the Beijing calendar day 29 days before Until's, so that the default window
+// is one request of 30 calendar days, WeChat's longest span. Until before
+// Since is a *complaint.ValidationError. WeChat lists by calendar day in
+// Beijing time, at most 30 days per request: List asks for the days the window
+// touches, 30 days per request, oldest first, and keeps the complaints whose
+// complaint_time falls in the window. A complaint whose complaint_time WeChat
+// sent empty cannot be placed and is yielded in every window that asks for its
+// days, rather than dropped. PageSize is the page size asked for (1..50, 0 or
+// more than 50 means 50). MerchantID narrows a service provider's list to one
+// sub-merchant; Channel must be empty.
+//
+// # Acting on complaints
+//
+// Reply, Complete and DecideRefund call Client.Reply, Client.Complete and
+// Client.UpdateRefundProgress. The global API has no refund decision:
+// DecideRefund there returns an error matching errors.ErrUnsupported.
+type Adapter struct {
+	c    *Client
+	lang Language
 }
 
-func notificationEvent(n *Notification, e *complaint.Event) {
-	kind := n.Decrypted.ActionType.Kind()
-	if kind == complaint.KindOther {
-		switch n.EventType {
-		case EventComplaintCreate:
-			kind = complaint.KindCreated
-		case EventComplaintStateChange:
-			kind = complaint.KindStateChanged
+// AdapterOption configures Client.Adapter.
+type AdapterOption func(*Adapter)
+
+// WithLanguage sets the mch_language the global API answers in (complaint
+// texts it translates, history operators); the mainland API takes none and
+// ignores it. The default is WeChat's own (Chinese).
+func WithLanguage(l Language) AdapterOption {
+	return func(a *Adapter) { a.lang = l }
+}
+
+// Adapter returns c as a complaint.Source and complaint.Responder.
+func (c *Client) Adapter(opts ...AdapterOption) *Adapter {
+	a := &Adapter{c: c}
+	for _, o := range opts {
+		if o != nil {
+			o(a)
 		}
 	}
-	*e = complaint.Event{
-		ID:           n.ID,
-		Provider:     complaint.WeChatPay,
-		Kind:         kind,
-		ProviderKind: string(n.Decrypted.ActionType),
-		ComplaintID:  n.Decrypted.ComplaintID,
-		Time:         n.CreateTime,
-		Raw:          n,
-	}
+	return a
 }
-
-// Adapter makes a client a complaint.Source and a complaint.Responder. Get it
-// from Client.Source or Client.Responder.
-type Adapter struct {
-	c *Client
-	// Language is sent as mch_language on global.
-	Language Language
-}
-
-// Source returns the client as a complaint.Source (for pollers and
-// complaint.WithEnrichment).
-func (c *Client) Source() *Adapter { return &Adapter{c: c} }
-
-// Responder returns the client as a complaint.Responder.
-func (c *Client) Responder() *Adapter { return &Adapter{c: c} }
 
 var (
 	_ complaint.Source    = (*Adapter)(nil)
@@ -73,62 +87,116 @@ func (*Adapter) Provider() complaint.Provider { return complaint.WeChatPay }
 // chunk never exceeds WeChat's span whichever way it counts.
 const listWindowDays = 29
 
-// List yields the complaints whose time falls in [Since, Until]. A zero Until
-// is now, a zero Since is 29 days before Until; longer windows are split into
-// 30-day requests, oldest first.
+// List yields the complaints created in [opts.Since, opts.Until); see Adapter
+// for the window's defaults and how it is split into requests.
 func (a *Adapter) List(ctx context.Context, opts complaint.ListOptions) iter.Seq2[*complaint.Complaint, error] {
 	return func(yield func(*complaint.Complaint, error) bool) {
+		if err := complaint.CheckContext(ctx); err != nil {
+			yield(nil, err)
+			return
+		}
+		if opts.Channel != complaint.ChannelDefault {
+			yield(nil, errSingleChannel)
+			return
+		}
 		until := opts.Until
 		if until.IsZero() {
 			until = a.c.now()
 		}
 		since := opts.Since
 		if since.IsZero() {
-			since = until.AddDate(0, 0, -listWindowDays)
+			y, m, d := until.In(cntime.Zone).Date()
+			since = time.Date(y, m, d-listWindowDays, 0, 0, 0, 0, cntime.Zone)
 		}
 		if until.Before(since) {
-			yield(nil, invalid("until", "is before since"))
+			yield(nil, &complaint.ValidationError{Field: "Until", Reason: "is before Since"})
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			yield(nil, fmt.Errorf("wechatpay: listing complaints: %w", err))
 			return
 		}
 		limit := opts.PageSize
 		if limit <= 0 || limit > MaxListLimit {
 			limit = MaxListLimit
 		}
-		for begin := since.In(cntime.Zone); dayIndex(begin) <= dayIndex(until); begin = begin.AddDate(0, 0, listWindowDays+1) {
+		// The last instant inside the window: Until itself is out.
+		last := until.Add(-time.Nanosecond)
+		for begin := since.In(cntime.Zone); begin.Before(until); {
 			end := begin.AddDate(0, 0, listWindowDays)
-			if dayIndex(end) > dayIndex(until) {
-				end = until
+			if dayIndex(end) > dayIndex(last) {
+				end = last
 			}
-			req := &ListComplaintsRequest{BeginDate: begin, EndDate: end, Limit: limit, ComplaintedMchID: opts.MerchantID, Language: a.Language}
+			req := &ListComplaintsRequest{BeginDate: begin, EndDate: end, Limit: limit, ComplaintedMchID: opts.MerchantID, Language: a.lang}
 			for c, err := range a.c.AllComplaints(ctx, req) {
 				if err != nil {
 					yield(nil, err)
 					return
 				}
-				if !c.ComplaintTime.IsZero() && (c.ComplaintTime.Before(opts.Since) || (!opts.Until.IsZero() && c.ComplaintTime.After(opts.Until))) {
+				if t := c.ComplaintTime; !t.IsZero() && (t.Before(since) || !t.Before(until)) {
 					continue
 				}
 				if !yield(c.ToComplaint(), nil) {
 					return
 				}
 			}
+			y, m, d := end.In(cntime.Zone).Date()
+			begin = time.Date(y, m, d+1, 0, 0, 0, 0, cntime.Zone)
 		}
 	}
 }
 
-// Get fetches and converts one complaint.
-func (a *Adapter) Get(ctx context.Context, id string) (*complaint.Complaint, error) {
-	c, err := a.c.GetComplaint(ctx, &GetComplaintRequest{ComplaintID: id, Language: a.Language})
+// errSingleChannel answers a Channel: WeChat Pay speaks for itself only.
+var errSingleChannel = &complaint.ValidationError{Field: "Channel", Reason: "wechat pay has a single channel"}
+
+// check validates what every call takes: the context, then the reference.
+func (a *Adapter) check(ctx context.Context, ref complaint.Ref) error {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return err
+	}
+	if ref.Provider != "" && ref.Provider != complaint.WeChatPay {
+		return &complaint.ValidationError{Field: "Provider", Reason: "is not wechatpay"}
+	}
+	if ref.Channel != complaint.ChannelDefault {
+		return errSingleChannel
+	}
+	return nil
+}
+
+// merchant is the complainted_mchid a write sends for ref: its MerchantID,
+// or the client's own.
+func (a *Adapter) merchant(ref complaint.Ref) string {
+	if ref.MerchantID != "" {
+		return ref.MerchantID
+	}
+	return a.c.mchID
+}
+
+// Get fetches and converts one complaint. A ref whose MerchantID is not the
+// merchant the complaint is against is an error matching complaint.ErrNotFound:
+// that merchant has no such complaint.
+func (a *Adapter) Get(ctx context.Context, ref complaint.Ref) (*complaint.Complaint, error) {
+	if err := a.check(ctx, ref); err != nil {
+		return nil, err
+	}
+	c, err := a.c.GetComplaint(ctx, &GetComplaintRequest{ComplaintID: ref.ID, Language: a.lang})
 	if err != nil {
 		return nil, err
+	}
+	if ref.MerchantID != "" && c.ComplaintedMchID != "" && c.ComplaintedMchID != ref.MerchantID {
+		return nil, fmt.Errorf("wechatpay: complaint is against another merchant than the reference names: %w", complaint.ErrNotFound)
 	}
 	return c.ToComplaint(), nil
 }
 
-// History yields the converted negotiation history.
-func (a *Adapter) History(ctx context.Context, id string) iter.Seq2[*complaint.Entry, error] {
+// History yields the converted negotiation history, oldest first.
+func (a *Adapter) History(ctx context.Context, ref complaint.Ref) iter.Seq2[*complaint.Entry, error] {
 	return func(yield func(*complaint.Entry, error) bool) {
-		for h, err := range a.c.AllHistory(ctx, &ListHistoryRequest{ComplaintID: id, Limit: MaxHistoryLimit, Language: a.Language}) {
+		if err := a.check(ctx, ref); err != nil {
+			yield(nil, err)
+			return
+		}
+		for h, err := range a.c.AllHistory(ctx, &ListHistoryRequest{ComplaintID: ref.ID, Limit: MaxHistoryLimit, Language: a.lang}) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -140,33 +208,38 @@ func (a *Adapter) History(ctx context.Context, id string) iter.Seq2[*complaint.E
 	}
 }
 
-func (a *Adapter) mch(id string) string {
-	if id != "" {
-		return id
+// Reply answers the buyer with r's text and images (uploaded beforehand with
+// Client.UploadImage).
+func (a *Adapter) Reply(ctx context.Context, ref complaint.Ref, r complaint.Reply) error {
+	if err := a.check(ctx, ref); err != nil {
+		return err
 	}
-	return a.c.mchID
-}
-
-// Reply answers the buyer; MerchantID defaults to the client's mchid.
-func (a *Adapter) Reply(ctx context.Context, complaintID string, r complaint.Reply) error {
 	return a.c.Reply(ctx, &ReplyRequest{
-		ComplaintID:      complaintID,
-		ComplaintedMchID: a.mch(r.MerchantID),
+		ComplaintID:      ref.ID,
+		ComplaintedMchID: a.merchant(ref),
 		ResponseContent:  r.Content,
 		ResponseImages:   r.MediaIDs,
 	})
 }
 
-// Complete reports the complaint handled; merchantID defaults to the client's
-// mchid.
-func (a *Adapter) Complete(ctx context.Context, complaintID string, merchantID string) error {
-	return a.c.Complete(ctx, &CompleteRequest{ComplaintID: complaintID, ComplaintedMchID: a.mch(merchantID)})
+// Complete reports the complaint handled. WeChat's complete call takes nothing
+// but the complaint and its merchant: the Completion's Code, Remark and Media
+// are ignored.
+func (a *Adapter) Complete(ctx context.Context, ref complaint.Ref, _ complaint.Completion) error {
+	if err := a.check(ctx, ref); err != nil {
+		return err
+	}
+	return a.c.Complete(ctx, &CompleteRequest{ComplaintID: ref.ID, ComplaintedMchID: a.merchant(ref)})
 }
 
-// DecideRefund approves or rejects a refund request (mainland only; global
-// returns an error matching errors.ErrUnsupported).
-func (a *Adapter) DecideRefund(ctx context.Context, complaintID string, d complaint.RefundDecision) error {
-	r := &UpdateRefundProgressRequest{ComplaintID: complaintID, Remark: d.Remark}
+// DecideRefund approves or rejects a refund request (update-refund-progress;
+// the call takes no merchant, so ref.MerchantID is not sent). On global it
+// returns an error matching errors.ErrUnsupported.
+func (a *Adapter) DecideRefund(ctx context.Context, ref complaint.Ref, d complaint.RefundDecision) error {
+	if err := a.check(ctx, ref); err != nil {
+		return err
+	}
+	r := &UpdateRefundProgressRequest{ComplaintID: ref.ID, Remark: d.Remark}
 	if d.Approve {
 		r.Action = RefundApprove
 		days := d.RefundInDays

@@ -7,7 +7,6 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/httpc"
 	"github.com/tousu-go/tousu/signing"
 )
 
@@ -30,8 +30,8 @@ const (
 	hdrRequestID     = "Request-Id"
 )
 
-// AuthScheme is the Authorization scheme of signed requests.
-const AuthScheme = "WECHATPAY2-SHA256-RSA2048"
+// authScheme is the Authorization scheme of signed requests.
+const authScheme = "WECHATPAY2-SHA256-RSA2048"
 
 // SignatureTypeRSA is the only Wechatpay-Signature-Type this package accepts.
 const SignatureTypeRSA = "WECHATPAY2-SHA256-RSA2048"
@@ -46,8 +46,8 @@ const MaxClockSkew = 5 * time.Minute
 
 const nonceChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-// NewNonce returns 32 random alphanumeric characters from crypto/rand.
-func NewNonce() (string, error) {
+// newNonce returns 32 random alphanumeric characters from crypto/rand.
+func newNonce() (string, error) {
 	var out [32]byte
 	var buf [48]byte
 	n := 0
@@ -69,9 +69,9 @@ func NewNonce() (string, error) {
 	return string(out[:]), nil
 }
 
-// SignatureMessage builds the request string to sign:
+// signatureMessage builds the request string to sign:
 // METHOD\nREQUEST_URI\nTIMESTAMP\nNONCE\nBODY\n.
-func SignatureMessage(method, requestURI string, timestamp int64, nonce string, body []byte) []byte {
+func signatureMessage(method, requestURI string, timestamp int64, nonce string, body []byte) []byte {
 	ts := strconv.AppendInt(make([]byte, 0, 20), timestamp, 10)
 	msg := make([]byte, 0, len(method)+len(requestURI)+len(ts)+len(nonce)+len(body)+5)
 	msg = append(msg, method...)
@@ -87,18 +87,18 @@ func SignatureMessage(method, requestURI string, timestamp int64, nonce string, 
 	return msg
 }
 
-// Authorization signs a request and returns the Authorization header value.
+// authorization signs a request and returns the Authorization header value.
 // requestURI is the path and raw query exactly as sent (url.URL.RequestURI);
 // body is the exact JSON sent, "" for GET and DELETE, or the meta JSON of an
 // image upload.
-func Authorization(key *signing.RSAPrivateKey, mchID, certSerial, method, requestURI string, timestamp int64, nonce string, body []byte) (string, error) {
-	sig, err := signing.SignRSABase64(key, crypto.SHA256, SignatureMessage(method, requestURI, timestamp, nonce, body))
+func authorization(key *signing.RSAPrivateKey, mchID, certSerial, method, requestURI string, timestamp int64, nonce string, body []byte) (string, error) {
+	sig, err := signing.SignRSABase64(key, crypto.SHA256, signatureMessage(method, requestURI, timestamp, nonce, body))
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
-	b.Grow(len(AuthScheme) + len(mchID) + len(nonce) + len(certSerial) + len(sig) + 80)
-	b.WriteString(AuthScheme)
+	b.Grow(len(authScheme) + len(mchID) + len(nonce) + len(certSerial) + len(sig) + 80)
+	b.WriteString(authScheme)
 	b.WriteString(` mchid="`)
 	b.WriteString(mchID)
 	b.WriteString(`",nonce_str="`)
@@ -111,47 +111,6 @@ func Authorization(key *signing.RSAPrivateKey, mchID, certSerial, method, reques
 	b.WriteString(sig)
 	b.WriteString(`"`)
 	return b.String(), nil
-}
-
-// AuthorizationParams is a parsed Authorization header.
-type AuthorizationParams struct {
-	MchID, NonceStr, Timestamp, SerialNo, Signature string
-}
-
-// ParseAuthorization parses a WECHATPAY2-SHA256-RSA2048 Authorization header
-// (any parameter order). It is what a server (or a fake one) does before
-// verifying a request.
-func ParseAuthorization(h string) (AuthorizationParams, error) {
-	var p AuthorizationParams
-	rest, ok := strings.CutPrefix(h, AuthScheme+" ")
-	if !ok {
-		return p, errors.New("wechatpay: authorization scheme is not " + AuthScheme)
-	}
-	for rest != "" {
-		var kv string
-		kv, rest, _ = strings.Cut(rest, ",")
-		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
-		if !ok || len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
-			return p, errors.New("wechatpay: malformed authorization parameter")
-		}
-		v = v[1 : len(v)-1]
-		switch k {
-		case "mchid":
-			p.MchID = v
-		case "nonce_str":
-			p.NonceStr = v
-		case "timestamp":
-			p.Timestamp = v
-		case "serial_no":
-			p.SerialNo = v
-		case "signature":
-			p.Signature = v
-		}
-	}
-	if p.MchID == "" || p.NonceStr == "" || p.Timestamp == "" || p.SerialNo == "" || p.Signature == "" {
-		return p, errors.New("wechatpay: authorization lacks a parameter")
-	}
-	return p, nil
 }
 
 // signedHeader holds the four Wechatpay-* values of a signed response or
@@ -252,8 +211,8 @@ func (c *Client) verifyWith(pub *rsa.PublicKey, h http.Header, body []byte, now 
 
 // verify checks a signed response or callback: the four headers, the
 // 5-minute window both ways, the key by serial (with one on-demand
-// certificate download when ctx is not nil), and the RSA signature over the
-// raw body.
+// certificate download under ctx when download is set and the client allows
+// it), and the RSA signature over the raw body.
 func (c *Client) verify(ctx context.Context, h http.Header, body []byte, download bool) error {
 	sh := readSignedHeader(h)
 	now := c.now()
@@ -265,25 +224,6 @@ func (c *Client) verify(ctx context.Context, h http.Header, body []byte, downloa
 		return err
 	}
 	return verifySignature(pub, &sh, body)
-}
-
-// Verify checks the signature of a response or callback from its headers and
-// raw body, exactly as received (never re-encoded). It never does I/O: an
-// unknown serial is complaint.ErrUnknownKey (use VerifyContext to allow the
-// one certificate download). Errors match complaint.ErrSignatureInvalid
-// (bad or probe signature, missing headers, wrong signature type),
-// complaint.ErrTimestampSkew or complaint.ErrUnknownKey.
-func (c *Client) Verify(h http.Header, body []byte) error {
-	return c.verify(context.Background(), h, body, false)
-}
-
-// VerifyContext is Verify that may download platform certificates once when
-// the serial is unknown and the client was built WithCertificateDownload.
-func (c *Client) VerifyContext(ctx context.Context, h http.Header, body []byte) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	return c.verify(ctx, h, body, true)
 }
 
 // verification modes of a request
@@ -300,11 +240,11 @@ type signBodyKey struct{}
 // as it will go on the wire, with a fresh timestamp and nonce.
 func (c *Client) signHook(_ *resty.Client, r *http.Request) error {
 	body, _ := r.Context().Value(signBodyKey{}).([]byte)
-	nonce, err := NewNonce()
+	nonce, err := newNonce()
 	if err != nil {
 		return err
 	}
-	auth, err := Authorization(c.key, c.mchID, c.serial, r.Method, r.URL.RequestURI(), c.now().Unix(), nonce, body)
+	auth, err := authorization(c.key, c.mchID, c.serial, r.Method, r.URL.RequestURI(), c.now().Unix(), nonce, body)
 	if err != nil {
 		return fmt.Errorf("wechatpay: signing request: %w", err)
 	}
@@ -332,8 +272,8 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, hdr h
 }
 
 func (c *Client) doSigned(ctx context.Context, method, path string, body, signBody []byte, hdr http.Header, mode verifyMode) (*RawResponse, error) {
-	if ctx == nil {
-		return nil, errors.New("wechatpay: nil context")
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
 	}
 	u := path
 	if !strings.Contains(path, "://") {
@@ -352,10 +292,7 @@ func (c *Client) doSigned(ctx context.Context, method, path string, body, signBo
 	}
 	resp, err := req.Execute(method, u)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("wechatpay: %s %s: %w", method, logPath(path), ctx.Err())
-		}
-		return nil, fmt.Errorf("wechatpay: %s %s: %w", method, logPath(path), err)
+		return nil, sendError(ctx, method, path, err)
 	}
 	raw := &RawResponse{
 		StatusCode: resp.StatusCode(),
@@ -371,10 +308,20 @@ func (c *Client) doSigned(ctx context.Context, method, path string, body, signBo
 	}
 	if mode == verifyResponse {
 		if err := c.verify(ctx, raw.Header, raw.Body, true); err != nil {
-			return nil, &ResponseError{Method: method, Path: logPath(path), StatusCode: raw.StatusCode, RequestID: raw.RequestID, Err: err}
+			return nil, &ResponseError{Method: method, Path: httpc.URLPath(path), StatusCode: raw.StatusCode, RequestID: raw.RequestID, Err: err}
 		}
 	}
 	return raw, nil
+}
+
+// sendError is the error of a request that got no answer: the context's
+// error when the caller gave up (so that it matches context.Canceled or
+// context.DeadlineExceeded), else the transport's, with the path and no query.
+func sendError(ctx context.Context, method, target string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		err = ctxErr
+	}
+	return fmt.Errorf("wechatpay: %s %s: %w", method, httpc.URLPath(target), err)
 }
 
 // errorAnswer turns a non-2xx answer into its error. An answer that carries a
@@ -388,24 +335,10 @@ func (c *Client) errorAnswer(ctx context.Context, method, path string, raw *RawR
 		return e
 	}
 	if err := c.verify(ctx, raw.Header, raw.Body, true); err != nil {
-		return &ResponseError{Method: method, Path: logPath(path), StatusCode: raw.StatusCode, RequestID: raw.RequestID, Err: err}
+		return &ResponseError{Method: method, Path: httpc.URLPath(path), StatusCode: raw.StatusCode, RequestID: raw.RequestID, Err: err}
 	}
 	e.Verified = true
 	return e
-}
-
-// logPath strips the query (it may carry dates or ids a caller would rather
-// not see in error text; never secrets) and the host.
-func logPath(p string) string {
-	if i := strings.Index(p, "://"); i >= 0 {
-		if j := strings.IndexByte(p[i+3:], '/'); j >= 0 {
-			p = p[i+3+j:]
-		}
-	}
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		p = p[:i]
-	}
-	return p
 }
 
 // Do sends a signed request to an endpoint this package does not wrap and
@@ -414,6 +347,9 @@ func logPath(p string) string {
 // is the exact JSON to send, nil for none. Reads are retried per the retry
 // policy; writes only with Retry.RetryWrites.
 func (c *Client) Do(ctx context.Context, method, path string, body []byte) (*RawResponse, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return nil, err
+	}
 	method = strings.ToUpper(method)
 	if !strings.HasPrefix(path, "/") {
 		return nil, &complaint.ValidationError{Field: "path", Reason: "must start with /"}

@@ -165,8 +165,11 @@ func convertMedia(list MediaList, out []complaint.Media) []complaint.Media {
 
 // ToComplaint converts a complaint to the common model. Nothing of the typed
 // struct is lost: the original is kept in Raw (with the JSON as received in its
-// own Raw where the decoder kept it, as for a detail). Global orders are in
-// their settlement currency.
+// own Raw where the decoder kept it, as for a detail). MerchantID is
+// complainted_mchid, so the result's Ref names the complaint with its merchant,
+// as a service provider's reply and complete calls need; Channel and the
+// orders' ProviderOrderID stay empty (WeChat acts by complaint id). Global
+// orders are in their settlement currency.
 func (c *Complaint) ToComplaint() *complaint.Complaint {
 	if c == nil {
 		return nil

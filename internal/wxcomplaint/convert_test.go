@@ -30,6 +30,12 @@ func TestToComplaintMainland(t *testing.T) {
 		got.PlatformAssisting != want.PlatformAssisting || strings.Join(got.Tags, ",") != "TRUSTED" || got.Provider != want.Provider {
 		t.Errorf("got %+v", got)
 	}
+	// The reference names the complained merchant (complainted_mchid), which
+	// a service provider's calls need; WeChat has one channel and acts by
+	// complaint, so neither Channel nor OrderID is set.
+	if r := got.Ref(); r != (complaint.Ref{Provider: complaint.WeChatPay, ID: "C1", MerchantID: "1900012181"}) {
+		t.Errorf("Ref() = %+v", r)
+	}
 	if got.Contact.EncryptedPhone != "Q1RFWFQ=" || got.Contact.OpenID == "" || got.Contact.Phone != "" {
 		t.Errorf("contact %+v", got.Contact)
 	}

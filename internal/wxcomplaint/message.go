@@ -88,10 +88,12 @@ type MessageAction struct {
 	ActionID            string               `json:"action_id,omitempty"`
 }
 
-// InvalidInfo says when a clickable element expires.
+// InvalidInfo says when a clickable element expires. Both fields are
+// optional; multi_clickable is sent only when true, as WeChat and the fake
+// server leave a false optional boolean out.
 type InvalidInfo struct {
 	ExpiredTime    time.Time `json:"expired_time,omitzero"`
-	MultiClickable bool      `json:"multi_clickable"`
+	MultiClickable bool      `json:"multi_clickable,omitempty"`
 }
 
 // TextBlock is a TEXT block's text.

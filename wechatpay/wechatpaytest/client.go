@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/signing"
 	"github.com/tousu-go/tousu/wechatpay"
 )
@@ -17,23 +18,24 @@ func (s *Server) Credentials() wechatpay.Credentials {
 	}
 }
 
-// ClientOptions returns the wechatpay options that point a client at this
-// server: its base URL and region, its HTTP client (trusting its TLS
-// certificate with WithTLS), its clock, and the keys that verify its
-// signatures as a merchant in its key mode holds them: the public key, and the
-// current platform certificates by serial. Append more options (for example
+// ClientOptions returns the options that point a wechatpay client at this
+// server: its base URL (option.WithBaseURL) and region
+// (wechatpay.WithEnvironment), its HTTP client (trusting its TLS certificate
+// with WithTLS), its clock, and the keys that verify its signatures as a
+// merchant in its key mode holds them: the public key, and the current
+// platform certificates by serial. Append more options (for example
 // wechatpay.WithCertificateDownload, or a WithRequestSerial during the grey
 // switch) after these.
-func (s *Server) ClientOptions() []wechatpay.Option {
+func (s *Server) ClientOptions() []option.Option {
 	env := wechatpay.Mainland
 	if s.cfg.region == wechatpay.RegionGlobal {
 		env = wechatpay.Global
 	}
-	opts := []wechatpay.Option{
+	opts := []option.Option{
 		wechatpay.WithEnvironment(env),
-		wechatpay.WithBaseURL(s.URL),
-		wechatpay.WithHTTPClient(s.Client()),
-		wechatpay.WithClock(s.cfg.now),
+		option.WithBaseURL(s.URL),
+		option.WithHTTPClient(s.Client()),
+		option.WithClock(s.cfg.now),
 	}
 	if s.cfg.publicKey != nil && s.cfg.mode&PublicKeyMode != 0 {
 		opts = append(opts, wechatpay.WithPublicKey(s.cfg.publicKeyID, s.cfg.publicKey.Public()))

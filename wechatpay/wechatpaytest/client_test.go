@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/wechatpay"
 	"github.com/tousu-go/tousu/wechatpay/wechatpaytest"
 )
@@ -22,7 +23,7 @@ import (
 // server's own tests check it against an independent signer; here the two
 // halves of the SDK must agree with each other.
 
-func newClient(t *testing.T, s *wechatpaytest.Server, opts ...wechatpay.Option) *wechatpay.Client {
+func newClient(t *testing.T, s *wechatpaytest.Server, opts ...option.Option) *wechatpay.Client {
 	t.Helper()
 	c, err := wechatpay.NewClient(s.Credentials(), append(s.ClientOptions(), opts...)...)
 	if err != nil {
@@ -123,8 +124,8 @@ func TestClientCertificateDownload(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	s := wechatpaytest.NewServer(wechatpaytest.WithKeyMode(wechatpaytest.CertificateMode), wechatpaytest.WithClock(clock))
 	defer s.Close()
-	c, err := wechatpay.NewClient(s.Credentials(), wechatpay.WithBaseURL(s.URL), wechatpay.WithHTTPClient(s.Client()),
-		wechatpay.WithClock(clock), wechatpay.WithCertificateDownload())
+	c, err := wechatpay.NewClient(s.Credentials(), option.WithBaseURL(s.URL), option.WithHTTPClient(s.Client()),
+		option.WithClock(clock), wechatpay.WithCertificateDownload())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +156,7 @@ func TestClientCertificateDownload(t *testing.T) {
 func TestClientSeesFaults(t *testing.T) {
 	s := wechatpaytest.NewServer()
 	defer s.Close()
-	c := newClient(t, s, wechatpay.WithRetry(wechatpay.Retry{}))
+	c := newClient(t, s, option.WithRetry(option.Retry{}))
 	ctx := context.Background()
 	for _, tt := range []struct {
 		f    wechatpaytest.Fault
@@ -207,7 +208,7 @@ func TestClientReceivesCallbacks(t *testing.T) {
 	if st, _ := s.Notify(ctx, cmp.ComplaintID, wechatpay.ActionUserResponse, wechatpaytest.WithResourceNonce("short")); st/100 == 2 {
 		t.Errorf("short nonce accepted: %d", st)
 	}
-	if len(got) != 2 || got[0].ComplaintID != cmp.ComplaintID {
+	if len(got) != 2 || got[0].Ref != (complaint.Ref{Provider: complaint.WeChatPay, ID: cmp.ComplaintID}) || got[0].Kind != complaint.KindCreated {
 		t.Errorf("sink got %d events", len(got))
 	}
 	req, err := s.NewNotificationRequest(cmp.ComplaintID, wechatpay.ActionMerchantApproveRefund)

@@ -50,6 +50,10 @@
 //	srv.Seed(20) // realistic complaints with Chinese text, orders, images
 //	client, err := wechatpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
 //
+// ClientOptions gives option.WithBaseURL, option.WithHTTPClient,
+// option.WithClock, wechatpay.WithEnvironment and the verification keys of the
+// server's key mode; append more options after them.
+//
 // The server generates the merchant key pair, the APIv3 key and its own
 // signing identities unless options supply them; MerchantPrivateKey,
 // APIv3Key, PublicKeyID, PublicKey, Certificates and VerificationKeys expose
@@ -73,12 +77,14 @@
 //
 // # Notification URLs and local handlers
 //
-// The create and update calls accept what the SDK accepts: an https URL, or an
-// http:// URL whose host is a loopback host (localhost, an address in
-// 127.0.0.0/8, or [::1]), so an httptest.Server on the test machine can be
-// registered and receive the callbacks (see the localHandler example). Real
-// WeChat accepts https only. SetNotificationURL registers any URL without
-// checking it.
+// The create and update calls accept what the SDK's CreateNotificationURL and
+// UpdateNotificationURL accept, each side with its own code: an absolute https
+// URL of any length (WeChat documents no limit), or an http:// URL whose host
+// is a loopback host (localhost in any letter case, an address in
+// 127.0.0.0/8, or [::1]; not an IPv4-mapped or zoned IPv6 address), so an
+// httptest.Server on the test machine can be registered and receive the
+// callbacks (see the localHandler example). Real WeChat accepts https only.
+// SetNotificationURL registers any URL without checking it.
 //
 // # Where the fake chooses
 //

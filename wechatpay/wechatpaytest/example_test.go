@@ -75,7 +75,7 @@ func ExampleServer_Notify() {
 	status, err := srv.Notify(context.Background(), c.ComplaintID, wechatpay.ActionCreateComplaint)
 	fmt.Println(status, err)
 	e := <-events
-	fmt.Println(e.ComplaintID == c.ComplaintID, e.Kind)
+	fmt.Println(e.Ref.ID == c.ComplaintID, e.Kind)
 
 	// A probe signature is refused.
 	status, _ = srv.Notify(context.Background(), c.ComplaintID, wechatpay.ActionUserResponse,
@@ -88,10 +88,10 @@ func ExampleServer_Notify() {
 }
 
 // A handler on the test machine receives the server's callbacks: register an
-// httptest.Server's plain http:// URL (the server, like the SDK, accepts http
-// on a loopback host: localhost, 127.0.0.0/8 or [::1]; real WeChat requires
-// https), then push a callback. The handler verifies and decrypts it with the
-// client, as a production handler would.
+// httptest.Server's plain http:// URL with CreateNotificationURL (the client
+// and the server accept http on a loopback host: localhost, 127.0.0.0/8 or
+// [::1]; real WeChat requires https), then push a callback. The handler
+// verifies and decrypts it with the client, as a production handler would.
 func ExampleServer_localHandler() {
 	srv := wechatpaytest.NewServer()
 	defer srv.Close()
@@ -115,23 +115,22 @@ func ExampleServer_localHandler() {
 	}))
 	defer local.Close()
 
-	// Register the local URL through the notification-URL create API.
-	body := []byte(`{"url":"` + local.URL + `/wechatpay/complaints"}`)
-	if _, err := client.Do(ctx, http.MethodPost, "/v3/merchant-service/complaint-notifications", body); err != nil {
+	registered, err := client.CreateNotificationURL(ctx, &wechatpay.NotificationURLRequest{URL: local.URL + "/wechatpay/complaints"})
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(strings.HasPrefix(srv.NotificationURL(), "http://127.0.0.1:"))
+	fmt.Println(registered.URL == srv.NotificationURL(), strings.HasPrefix(registered.URL, "http://127.0.0.1:"))
 
 	c := srv.AddComplaint(srv.SampleComplaint(0))
 	status, err := srv.Notify(ctx, c.ComplaintID, wechatpay.ActionCreateComplaint)
 	fmt.Println(status, err, <-actions)
 
 	// Plain http to any other host is refused, as WeChat refuses it.
-	_, err = client.Do(ctx, http.MethodPost, "/v3/merchant-service/complaint-notifications", []byte(`{"url":"http://shop.example/n"}`))
+	_, err = client.CreateNotificationURL(ctx, &wechatpay.NotificationURLRequest{URL: "http://shop.example/n"})
 	fmt.Println(errors.Is(err, complaint.ErrInvalidRequest))
 	// Output:
-	// true
+	// true true
 	// 204 <nil> CREATE_COMPLAINT
 	// true
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/signing"
 	"github.com/tousu-go/tousu/wechatpay"
 )
@@ -237,6 +238,9 @@ func (s *Server) Deliveries() []Delivery {
 // status. WeChat counts 200 and 204 as success; the fake does not retry (call
 // again, WithEventID, to simulate a redelivery). The complaint need not exist.
 func (s *Server) Notify(ctx context.Context, complaintID string, action wechatpay.ActionType, opts ...NotifyOption) (int, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return 0, err
+	}
 	u := s.NotificationURL()
 	if u == "" {
 		return 0, ErrNoNotificationURL
@@ -244,8 +248,12 @@ func (s *Server) Notify(ctx context.Context, complaintID string, action wechatpa
 	return s.NotifyURL(ctx, u, complaintID, action, opts...)
 }
 
-// NotifyURL is Notify to an explicit URL, registered or not.
+// NotifyURL is Notify to an explicit URL, registered or not. A nil ctx is
+// complaint.CheckContext's error, for both.
 func (s *Server) NotifyURL(ctx context.Context, target, complaintID string, action wechatpay.ActionType, opts ...NotifyOption) (int, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return 0, err
+	}
 	n, err := s.buildNotification(complaintID, action, opts)
 	if err != nil {
 		return 0, err

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/wechatpay"
 )
 
@@ -152,8 +153,22 @@ func TestNotifyReportsReceiverStatus(t *testing.T) {
 	if _, err := s.NotifyURL(ctx, hs.URL, "1", wechatpay.ActionUserResponse); err == nil {
 		t.Error("cancelled context delivered")
 	}
-	if ds := s.Deliveries(); len(ds) != 2 || ds[1].Err == nil {
+	if ds := s.Deliveries(); len(ds) != 2 || ds[1].Err == nil || !errors.Is(ds[1].Err, context.Canceled) {
 		t.Errorf("deliveries %+v", ds)
+	}
+	// A nil context is refused before anything is built or sent.
+	var nilCtx context.Context
+	s.SetNotificationURL(hs.URL)
+	for name, notify := range map[string]func() (int, error){
+		"Notify":    func() (int, error) { return s.Notify(nilCtx, "1", wechatpay.ActionUserResponse) },
+		"NotifyURL": func() (int, error) { return s.NotifyURL(nilCtx, hs.URL, "1", wechatpay.ActionUserResponse) },
+	} {
+		if st, err := notify(); st != 0 || !errors.Is(err, complaint.ErrInvalidRequest) {
+			t.Errorf("%s(nil ctx): %d %v", name, st, err)
+		}
+	}
+	if ds := s.Deliveries(); len(ds) != 2 {
+		t.Errorf("%d deliveries after nil contexts", len(ds))
 	}
 }
 

@@ -24,10 +24,10 @@ func (s *Server) SetNotificationURL(u string) {
 }
 
 // checkNotifyURL applies the notification URL rule the SDK and this server
-// agree on: an absolute https URL, except that http:// is accepted when the
-// host is a loopback host (localhost, an address in 127.0.0.0/8, or [::1]), so
-// a local handler such as an httptest.Server can be registered. Real WeChat
-// accepts https only.
+// agree on (each with its own code): an absolute https URL of any length,
+// except that http:// is accepted when the host is a loopback host
+// (localhost, an address in 127.0.0.0/8, or [::1]), so a local handler such
+// as an httptest.Server can be registered. Real WeChat accepts https only.
 func checkNotifyURL(v string) *response {
 	if v == "" {
 		return paramError("url", "不能为空")
@@ -44,7 +44,8 @@ func checkNotifyURL(v string) *response {
 
 // loopbackHost reports whether host is localhost (any letter case, as host
 // names are case-insensitive), an IPv4 address in 127.0.0.0/8 or the IPv6
-// loopback ::1. IPv4-mapped IPv6 addresses do not count.
+// loopback ::1. IPv4-mapped IPv6 addresses and addresses with a zone do not
+// count.
 func loopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true

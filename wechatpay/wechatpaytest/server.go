@@ -193,7 +193,7 @@ func WithTLS() Option { return func(c *config) { c.tls = true } }
 // signed callbacks. All methods are safe for concurrent use.
 type Server struct {
 	// URL is the base URL of the server, without a trailing slash, for the
-	// client's WithBaseURL.
+	// client's option.WithBaseURL.
 	URL string
 
 	ts  *httptest.Server
