@@ -36,7 +36,7 @@
 //		return queue.Push(ctx, e) // be quick: providers want an answer in seconds
 //	})
 //	http.Handle("/notify/wechatpay", complaint.NewHandler(recv, sink,
-//		complaint.WithEnrichment(client.Source()), // fetch the complaint for id-only events
+//		complaint.WithEnrichment(client.Adapter()), // fetch the complaint for id-only events
 //		complaint.WithStore(redisStore),            // share de-duplication across replicas
 //	))
 //

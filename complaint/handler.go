@@ -57,12 +57,15 @@ func ReadDelivery(r *http.Request, limit int64) (*Delivery, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	return &Delivery{Method: r.Method, URL: r.URL, Header: r.Header, Body: body}, nil
 }
 
 // readBody reads at most limit bytes of r's body through http.MaxBytesReader
 // (which also tells the server, through w when given, to close the
-// connection of an oversize request) and puts an equivalent body back on r.
+// connection of an oversize request) and closes it. The handler reads the
+// body once and never needs it back; ReadDelivery puts it back for callers
+// that pass the request on.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
@@ -83,7 +86,6 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		}
 		return nil, fmt.Errorf("%w: reading body: %w", ErrMalformedNotification, err)
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
 }
 

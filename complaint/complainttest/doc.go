@@ -11,8 +11,8 @@
 //			srv := myprovidertest.NewServer(t) // a fake holding three complaints
 //			c := newClient(t, srv)
 //			return complainttest.Fixture{
-//				Source:    c.Source(),
-//				Responder: c.Responder(),
+//				Source:    c.Adapter(),
+//				Responder: c.Adapter(),
 //				Seeded:    seedsOf(srv),
 //				Missing:   complaint.Ref{Provider: myprovider.Name, ID: "no-such-complaint"},
 //			}
