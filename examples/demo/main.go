@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/payjs"
 	"github.com/tousu-go/tousu/payjs/payjstest"
 	"github.com/tousu-go/tousu/signing"
@@ -152,9 +153,10 @@ func demoWeChatPay(ctx context.Context, out io.Writer) error {
 	}
 	defer client.Close()
 
-	// One typed API: the adapter is a complaint.Source and complaint.Responder.
-	var src complaint.Source = client.Source()
-	var resp complaint.Responder = client.Responder()
+	// One typed API: the adapter is a complaint.Source and a complaint.Responder.
+	adapter := client.Adapter()
+	var src complaint.Source = adapter
+	var resp complaint.Responder = adapter
 	fmt.Fprintln(out, "complaints of the last 30 days, in the common model (payer_phone decrypted, printed masked):")
 	for c, err := range src.List(ctx, complaint.ListOptions{}) {
 		if err != nil {
@@ -163,58 +165,83 @@ func demoWeChatPay(ctx context.Context, out io.Writer) error {
 		printComplaint(out, c)
 	}
 
-	// The merchant's callback endpoint: verify, dedupe, enrich, dispatch.
+	// The merchant's callback endpoint: verify, dedupe, enrich, dispatch. The
+	// sink holds the first delivery until released, to show a redelivery
+	// arriving while it is still in flight.
 	var dispatched []string
+	hold, held := make(chan struct{}), make(chan struct{})
 	sink := complaint.SinkFunc(func(_ context.Context, e *complaint.Event) error {
+		if len(dispatched) == 0 {
+			close(held)
+			<-hold
+		}
 		dispatched = append(dispatched, e.ID)
 		state := "not fetched"
 		if e.Complaint != nil {
 			state = string(e.Complaint.State)
 		}
 		fmt.Fprintf(out, "  sink: %s (%s) for %s, complaint fetched by enrichment: state %s\n",
-			e.Kind, e.ProviderKind, e.ComplaintID, state)
+			e.Kind, e.ProviderKind, e.Ref, state)
 		return nil
 	})
 	endpoint := complaint.NewHandler(wechatpay.NewReceiver(client), sink, complaint.WithEnrichment(src))
 
-	id := seeded[0].ComplaintID
-	srv.UserResponds(id, "请尽快处理，谢谢")
+	ref := seeded[0].ToComplaint().Ref()
+	srv.UserResponds(ref.ID, "请尽快处理，谢谢")
 	const eventID = "5e1c0a4e-0d5c-5d8e-9f3a-2a4b6c8d0e1f"
+	notification := func(opts ...wechatpaytest.NotifyOption) (*http.Request, error) {
+		return srv.NewNotificationRequest(ref.ID, wechatpay.ActionUserResponse, opts...)
+	}
+	first, err := notification(wechatpaytest.WithEventID(eventID))
+	if err != nil {
+		return err
+	}
+	firstDone := make(chan int)
+	go func() { firstDone <- post(endpoint, first) }()
+	<-held
+	again, err := notification(wechatpaytest.WithEventID(eventID))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%-34s -> HTTP %d (WeChat will retry; success now could lose the event)\n",
+		"redelivery while the first runs", post(endpoint, again))
+	close(hold)
+	fmt.Fprintf(out, "%-34s -> HTTP %d\n", "user message callback", <-firstDone)
 	deliveries := []struct {
 		what string
 		opts []wechatpaytest.NotifyOption
 	}{
-		{"user message callback", []wechatpaytest.NotifyOption{wechatpaytest.WithEventID(eventID)}},
 		{"the same callback again", []wechatpaytest.NotifyOption{wechatpaytest.WithEventID(eventID)}},
 		{"probe signature", []wechatpaytest.NotifyOption{wechatpaytest.WithNotifyFault(wechatpaytest.FaultProbeSignature)}},
 		{"5-byte GCM nonce", []wechatpaytest.NotifyOption{wechatpaytest.WithResourceNonce("short")}},
 	}
 	for _, d := range deliveries {
-		req, err := srv.NewNotificationRequest(id, wechatpay.ActionUserResponse, d.opts...)
+		req, err := notification(d.opts...)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "%-26s -> HTTP %d\n", d.what, post(endpoint, req))
+		fmt.Fprintf(out, "%-34s -> HTTP %d\n", d.what, post(endpoint, req))
 	}
 	oversize := httptest.NewRequest(http.MethodPost, "/notify", strings.NewReader(strings.Repeat("x", 2<<20)))
-	fmt.Fprintf(out, "%-26s -> HTTP %d\n", "2 MiB body", post(endpoint, oversize))
+	fmt.Fprintf(out, "%-34s -> HTTP %d\n", "2 MiB body", post(endpoint, oversize))
 	if len(dispatched) != 1 {
 		return fmt.Errorf("the sink ran %d times, want once", len(dispatched))
 	}
 
 	// Answer through the Responder, then read the history through the Source.
-	if err := resp.Reply(ctx, id, complaint.Reply{Content: "您好，已为您办理退款，请留意到账。"}); err != nil {
+	// The complaint's Ref carries what WeChat needs to act on it.
+	if err := resp.Reply(ctx, ref, complaint.Reply{Content: "您好，已为您办理退款，请留意到账。"}); err != nil {
 		return err
 	}
-	if err := resp.Complete(ctx, id, ""); err != nil {
+	if err := resp.Complete(ctx, ref, complaint.Completion{}); err != nil {
 		return err
 	}
-	c, err := src.Get(ctx, id)
+	c, err := src.Get(ctx, ref)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "after reply and complete, %s is %s (%s); history:\n", id, c.State, c.ProviderState)
-	for e, err := range src.History(ctx, id) {
+	fmt.Fprintf(out, "after reply and complete, %s is %s (%s); history:\n", ref, c.State, c.ProviderState)
+	for e, err := range src.History(ctx, ref) {
 		if err != nil {
 			return err
 		}
@@ -234,38 +261,47 @@ func demoPAYJS(ctx context.Context, out io.Writer) error {
 	srv.AddComplaint(payjstest.Complaint{ComplaintID: "PC20241111001", ComplaintAt: time.Now().Add(-time.Hour),
 		OutTradeNo: order.OutTradeNo, OrderID: order.PayJSOrderID, TotalFee: order.TotalFee, Body: "付款后没有收到卡密"})
 
-	client, err := payjs.NewClient(payjstest.DefaultMchID, payjstest.DefaultKey, payjs.WithBaseURL(srv.URL))
+	client, err := payjs.NewClient(srv.Credentials(), option.WithBaseURL(srv.URL))
 	if err != nil {
 		return err
 	}
-	src := payjs.NewSource(client)
+	adapter := client.Adapter()
 	fmt.Fprintln(out, "polled complaints, in the same common model:")
-	for c, err := range src.List(ctx, complaint.ListOptions{}) {
+	var refs []complaint.Ref
+	for c, err := range adapter.List(ctx, complaint.ListOptions{}) {
 		if err != nil {
 			return err
 		}
 		printComplaint(out, c)
+		refs = append(refs, c.Ref()) // store it; it carries the order id a refund needs
 	}
-	for _, err := range src.List(ctx, complaint.ListOptions{}) {
+	for _, err := range adapter.List(ctx, complaint.ListOptions{}) {
 		fmt.Fprintf(out, "polling again at once is refused locally: rate limited = %v\n", errors.Is(err, complaint.ErrRateLimited))
 	}
-	if err := src.DecideRefund(ctx, "PC20241111001", complaint.RefundDecision{Approve: true}); err != nil {
+	if len(refs) != 1 {
+		return fmt.Errorf("listed %d complaints, want 1", len(refs))
+	}
+	// A new adapter (a restarted process) refunds from the stored reference alone.
+	if err := client.Adapter().DecideRefund(ctx, refs[0], complaint.RefundDecision{Approve: true}); err != nil {
 		return err
 	}
 	o, _ := srv.Order(order.PayJSOrderID)
-	fmt.Fprintf(out, "approved the refund: order refunded = %v\n", o.Refunded)
+	fmt.Fprintf(out, "approved the refund of %s: order refunded = %v\n", refs[0].OrderID, o.Refunded)
 	r, err := client.Refund(ctx, &payjs.RefundRequest{PayJSOrderID: order.PayJSOrderID})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "a repeated refund (PAYJS answers it unsigned) is confirmed by check: already refunded = %v\n", r.AlreadyRefunded)
 
-	// Payment notifications are form posts; PAYJS repeats them, the handler dedupes.
+	// Payment notifications are not complaint events: a typed path of their
+	// own, with the same verification, de-duplication and answers.
 	dispatched := 0
-	endpoint := complaint.NewHandler(payjs.NewReceiver(client), complaint.SinkFunc(func(context.Context, *complaint.Event) error {
-		dispatched++
-		return nil
-	}))
+	endpoint := complaint.NewPaymentHandler(payjs.NewReceiver(client),
+		complaint.PaymentSinkFunc[*payjs.Notification](func(_ context.Context, n *payjs.Notification) error {
+			dispatched++
+			fmt.Fprintf(out, "  payment sink: %s paid ¥%d.%02d\n", n.OutTradeNo, n.TotalFee/100, n.TotalFee%100)
+			return nil
+		}))
 	form, err := srv.Notification(order.PayJSOrderID, map[string]string{"type": "alipay"})
 	if err != nil {
 		return err
@@ -273,12 +309,14 @@ func demoPAYJS(ctx context.Context, out io.Writer) error {
 	for _, what := range []string{"payment notification", "the same notification"} {
 		req := httptest.NewRequest(http.MethodPost, "/notify/payjs", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		fmt.Fprintf(out, "%-26s -> HTTP %d\n", what, post(endpoint, req))
+		fmt.Fprintf(out, "%-34s -> HTTP %d\n", what, post(endpoint, req))
 	}
 	form.Set("total_fee", "1")
 	req := httptest.NewRequest(http.MethodPost, "/notify/payjs", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	fmt.Fprintf(out, "%-26s -> HTTP %d\n", "amount tampered", post(endpoint, req))
-	fmt.Fprintf(out, "payment events dispatched: %d\n", dispatched)
+	fmt.Fprintf(out, "%-34s -> HTTP %d\n", "amount tampered", post(endpoint, req))
+	if dispatched != 1 {
+		return fmt.Errorf("the payment sink ran %d times, want once", dispatched)
+	}
 	return nil
 }
