@@ -54,45 +54,6 @@ type ListComplaintsRequest struct {
 	Language Language
 }
 
-// ListComplaintsResponse is one page of complaints.
-type ListComplaintsResponse struct {
-	Data   []Complaint `json:"data"`
-	Limit  int         `json:"limit"`
-	Offset int         `json:"offset"`
-	// TotalCount is documented as returned when offset is 0.
-	TotalCount int `json:"total_count"`
-	// Raw is the page's body exactly as received (the response buffer, not a
-	// copy). The items' own Raw stay nil so that a page decodes without copying
-	// every item; RawItems splits Raw when you want one item's JSON, including
-	// fields Complaint does not know yet.
-	Raw json.RawMessage `json:"-"`
-}
-
-// RawItems returns each complaint of the page as the JSON WeChat sent, in the
-// order of Data. It decodes Raw again, so call it only when you need the raw
-// form.
-func (p *ListComplaintsResponse) RawItems() ([]json.RawMessage, error) {
-	return rawItems(p.Raw)
-}
-
-// LogValue makes log/slog print the page's position and size, never its
-// complaints (slog.JSONHandler would marshal them with their json tags,
-// payer_phone and the buyer's text included).
-func (p ListComplaintsResponse) LogValue() slog.Value {
-	return pageLogValue(len(p.Data), p.Limit, p.Offset, p.TotalCount)
-}
-
-type plainListComplaints ListComplaintsResponse
-
-// Format prints the page as fmt prints a struct, for every verb, without Raw;
-// each complaint prints redacted (see Complaint).
-func (p ListComplaintsResponse) Format(f fmt.State, verb rune) {
-	type ListComplaintsResponse plainListComplaints // keeps the name under %#v
-	r := ListComplaintsResponse(p)
-	r.Raw = nil
-	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
-}
-
 // GetComplaintRequest asks for one complaint's detail.
 type GetComplaintRequest struct {
 	ComplaintID string
@@ -110,58 +71,63 @@ type ListHistoryRequest struct {
 	Language Language
 }
 
-// ListHistoryResponse is one page of history.
-type ListHistoryResponse struct {
-	Data       []NegotiationHistory `json:"data"`
-	Limit      int                  `json:"limit"`
-	Offset     int                  `json:"offset"`
-	TotalCount int                  `json:"total_count"`
-	// Raw is the page's body exactly as received (not a copy); the items' own
-	// Raw stay nil. RawItems splits it.
+// Page is one page of a list answer: complaints (ListComplaintsResponse) or
+// history (ListHistoryResponse).
+type Page[T any] struct {
+	Data   []T `json:"data"`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+	// TotalCount is documented as returned when offset is 0.
+	TotalCount int `json:"total_count"`
+	// Raw is the page's body exactly as received (the response buffer, not a
+	// copy). The items' own Raw stay nil so that a page decodes without copying
+	// every item; RawItems splits Raw when you want one item's JSON, including
+	// fields the item type does not know yet.
 	Raw json.RawMessage `json:"-"`
 }
 
-// RawItems returns each history item of the page as the JSON WeChat sent, in
-// the order of Data.
-func (p *ListHistoryResponse) RawItems() ([]json.RawMessage, error) {
-	return rawItems(p.Raw)
-}
+// ListComplaintsResponse is one page of complaints.
+type ListComplaintsResponse = Page[Complaint]
 
-// LogValue makes log/slog print the page's position and size, never its
-// items.
-func (p ListHistoryResponse) LogValue() slog.Value {
-	return pageLogValue(len(p.Data), p.Limit, p.Offset, p.TotalCount)
-}
+// ListHistoryResponse is one page of history.
+type ListHistoryResponse = Page[NegotiationHistory]
 
-type plainListHistory ListHistoryResponse
-
-// Format prints the page as fmt prints a struct, for every verb, without Raw;
-// each item prints redacted (see NegotiationHistory).
-func (p ListHistoryResponse) Format(f fmt.State, verb rune) {
-	type ListHistoryResponse plainListHistory // keeps the name under %#v
-	r := ListHistoryResponse(p)
-	r.Raw = nil
-	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
-}
-
-func pageLogValue(n, limit, offset, total int) slog.Value {
-	return slog.GroupValue(
-		slog.Int("items", n),
-		slog.Int("limit", limit),
-		slog.Int("offset", offset),
-		slog.Int("total_count", total),
-	)
-}
-
-func rawItems(body []byte) ([]json.RawMessage, error) {
-	if body == nil {
+// RawItems returns each item of the page as the JSON WeChat sent, in the
+// order of Data. It decodes Raw again, so call it only when you need the raw
+// form.
+func (p *Page[T]) RawItems() ([]json.RawMessage, error) {
+	if p.Raw == nil {
 		return nil, nil
 	}
-	items, err := wxcomplaint.RawItems(body)
+	items, err := wxcomplaint.RawItems(p.Raw)
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: splitting page: %w", err)
 	}
 	return items, nil
+}
+
+// LogValue makes log/slog print the page's position and size, never its items
+// (slog.JSONHandler would marshal them with their json tags, payer_phone and
+// the buyer's text included).
+func (p Page[T]) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Int("items", len(p.Data)),
+		slog.Int("limit", p.Limit),
+		slog.Int("offset", p.Offset),
+		slog.Int("total_count", p.TotalCount),
+	)
+}
+
+// pageFields has Page's fields and none of its methods, so Format can hand a
+// copy to fmt without calling itself.
+type pageFields[T any] Page[T]
+
+// Format prints the page as fmt prints a struct, for every verb, without Raw;
+// each item prints redacted (see Complaint and NegotiationHistory).
+func (p Page[T]) Format(f fmt.State, verb rune) {
+	r := pageFields[T](p)
+	r.Raw = nil
+	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
 }
 
 // dayIndex is the Beijing calendar day of t, as days since the epoch.

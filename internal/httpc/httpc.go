@@ -164,6 +164,12 @@ func New(o Options) *resty.Client {
 	}
 	c.SetResponseBodyLimit(int(min(limit, math.MaxInt)))
 
+	// A request whose context is already done is not sent. Whether a
+	// transport notices the cancellation before or after the round trip is a
+	// race (httpmock's is, and so is net/http's on a reused connection); this
+	// makes a cancelled call fail the same way every time, with the context's
+	// error.
+	c.OnBeforeRequest(func(_ *resty.Client, r *resty.Request) error { return r.Context().Err() })
 	log := attemptLog{l: logger, idHeader: o.RequestIDHeader}
 	newPolicy(o.Retry, log).install(c)
 	log.install(c)

@@ -869,3 +869,22 @@ func TestFromSettings(t *testing.T) {
 		t.Fatalf("FromSettings of no options = %+v", o)
 	}
 }
+
+// A call whose context is already cancelled sends nothing and fails with the
+// context's error, every time.
+func TestCancelledContextSendsNothing(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodGet, "https://example.com/x", httpmock.NewStringResponder(200, "ok"))
+	c := New(Options{BaseURL: "https://example.com", Transport: mt, Retry: option.DefaultRetry()})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for range 50 {
+		_, err := c.R().SetContext(ctx).Get("/x")
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled call: %v, want context.Canceled", err)
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Fatalf("%d requests sent with a cancelled context", n)
+	}
+}
