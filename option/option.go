@@ -87,6 +87,17 @@ func (s *Settings) ClockOrNow() func() time.Time {
 	return s.Clock
 }
 
+// LoggerOrDiscard returns s.Logger, or a logger that discards everything when
+// none was set.
+func (s *Settings) LoggerOrDiscard() *slog.Logger {
+	if s.Logger == nil {
+		return discard
+	}
+	return s.Logger
+}
+
+var discard = slog.New(slog.DiscardHandler)
+
 // RetryOrDefault returns the configured policy, or DefaultRetry.
 func (s *Settings) RetryOrDefault() Retry {
 	if s.Retry == nil {

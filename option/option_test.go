@@ -103,3 +103,16 @@ type fakeErr struct{}
 func (fakeErr) Error() string { return "fake" }
 
 var errFake error = fakeErr{}
+
+func TestLoggerOrDiscard(t *testing.T) {
+	var ext alpha
+	s, _ := option.Apply("alpha", &ext)
+	if l := s.LoggerOrDiscard(); l == nil || l.Enabled(t.Context(), slog.LevelError) {
+		t.Fatalf("no logger set: got %v, want one that discards", l)
+	}
+	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
+	s, _ = option.Apply("alpha", &ext, option.WithLogger(log))
+	if s.LoggerOrDiscard() != log {
+		t.Fatal("the given logger was not returned")
+	}
+}

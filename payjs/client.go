@@ -96,16 +96,12 @@ func NewClient(creds Credentials, opts ...option.Option) (*Client, error) {
 	if own.lenient {
 		signer = signer.Lenient()
 	}
-	log := s.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	return &Client{
 		mchid:    creds.MchID,
 		signer:   signer,
 		http:     httpc.New(ho),
 		now:      s.ClockOrNow(),
-		log:      log,
+		log:      s.LoggerOrDiscard(),
 		jsonBody: own.jsonBody,
 	}, nil
 }

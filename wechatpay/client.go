@@ -319,10 +319,7 @@ func NewClient(creds Credentials, opts ...option.Option) (*Client, error) {
 	if reqSer == "" {
 		reqSer = own.pubKeyID
 	}
-	log := s.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := s.LoggerOrDiscard()
 	c := &Client{
 		mchID:    creds.MchID,
 		serial:   creds.CertSerial,

@@ -3,10 +3,8 @@ package wechatpay
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -71,64 +69,13 @@ type ListHistoryRequest struct {
 	Language Language
 }
 
-// Page is one page of a list answer: complaints (ListComplaintsResponse) or
-// history (ListHistoryResponse).
-type Page[T any] struct {
-	Data   []T `json:"data"`
-	Limit  int `json:"limit"`
-	Offset int `json:"offset"`
-	// TotalCount is documented as returned when offset is 0.
-	TotalCount int `json:"total_count"`
-	// Raw is the page's body exactly as received (the response buffer, not a
-	// copy). The items' own Raw stay nil so that a page decodes without copying
-	// every item; RawItems splits Raw when you want one item's JSON, including
-	// fields the item type does not know yet.
-	Raw json.RawMessage `json:"-"`
-}
+// ListComplaintsResponse is one page of complaints. Raw holds the page's body
+// as received; RawItems splits it into the items' own JSON.
+type ListComplaintsResponse = wxcomplaint.Page[Complaint]
 
-// ListComplaintsResponse is one page of complaints.
-type ListComplaintsResponse = Page[Complaint]
-
-// ListHistoryResponse is one page of history.
-type ListHistoryResponse = Page[NegotiationHistory]
-
-// RawItems returns each item of the page as the JSON WeChat sent, in the
-// order of Data. It decodes Raw again, so call it only when you need the raw
-// form.
-func (p *Page[T]) RawItems() ([]json.RawMessage, error) {
-	if p.Raw == nil {
-		return nil, nil
-	}
-	items, err := wxcomplaint.RawItems(p.Raw)
-	if err != nil {
-		return nil, fmt.Errorf("wechatpay: splitting page: %w", err)
-	}
-	return items, nil
-}
-
-// LogValue makes log/slog print the page's position and size, never its items
-// (slog.JSONHandler would marshal them with their json tags, payer_phone and
-// the buyer's text included).
-func (p Page[T]) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.Int("items", len(p.Data)),
-		slog.Int("limit", p.Limit),
-		slog.Int("offset", p.Offset),
-		slog.Int("total_count", p.TotalCount),
-	)
-}
-
-// pageFields has Page's fields and none of its methods, so Format can hand a
-// copy to fmt without calling itself.
-type pageFields[T any] Page[T]
-
-// Format prints the page as fmt prints a struct, for every verb, without Raw;
-// each item prints redacted (see Complaint and NegotiationHistory).
-func (p Page[T]) Format(f fmt.State, verb rune) {
-	r := pageFields[T](p)
-	r.Raw = nil
-	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
-}
+// ListHistoryResponse is one page of history. Raw holds the page's body as
+// received; RawItems splits it into the items' own JSON.
+type ListHistoryResponse = wxcomplaint.Page[NegotiationHistory]
 
 // dayIndex is the Beijing calendar day of t, as days since the epoch.
 func dayIndex(t time.Time) int64 {
@@ -214,7 +161,8 @@ func decodeComplaintList(body []byte, limit int) (*ListComplaintsResponse, error
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: decoding complaint list: %w", err)
 	}
-	return &ListComplaintsResponse{Data: p.Data, Limit: p.Limit, Offset: p.Offset, TotalCount: p.TotalCount, Raw: body}, nil
+	p.Raw = body
+	return &p, nil
 }
 
 // AllComplaints pages through ListComplaints from r.Offset, yielding every
@@ -305,7 +253,8 @@ func (c *Client) ListHistory(ctx context.Context, r *ListHistoryRequest) (*ListH
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: decoding history: %w", err)
 	}
-	return &ListHistoryResponse{Data: p.Data, Limit: p.Limit, Offset: p.Offset, TotalCount: p.TotalCount, Raw: resp.Body}, nil
+	p.Raw = resp.Body
+	return &p, nil
 }
 
 // AllHistory pages through ListHistory from r.Offset, yielding every history

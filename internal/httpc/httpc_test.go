@@ -1,8 +1,6 @@
 package httpc
 
 import (
-	"github.com/tousu-go/tousu/option"
-
 	"bytes"
 	"context"
 	"errors"
@@ -20,6 +18,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/tousu-go/tousu/internal/callctx"
+	"github.com/tousu-go/tousu/option"
 )
 
 const testBase = "https://api.example.test"

@@ -1,8 +1,6 @@
 package httpc
 
 import (
-	"github.com/tousu-go/tousu/option"
-
 	"context"
 	"errors"
 	"io"
@@ -15,6 +13,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/tousu-go/tousu/internal/callctx"
+	"github.com/tousu-go/tousu/option"
 )
 
 type idempotentKey struct{}
@@ -23,7 +22,7 @@ type idempotentKey struct{}
 // even when their method is not: read-only POSTs (Allinpay queries) or
 // writes carrying an idempotency key. A context marked with
 // callctx.WithoutRetry is still never retried. A nil ctx is returned as nil,
-// for the call it is passed to to report through callctx.CheckContext.
+// for the call it is passed to to report through complaint.CheckContext.
 func Idempotent(ctx context.Context) context.Context {
 	if ctx == nil {
 		return nil

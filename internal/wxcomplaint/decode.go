@@ -2,16 +2,57 @@ package wxcomplaint
 
 import (
 	"encoding/json"
+	"fmt"
+	"log/slog"
 )
 
-// Page is the envelope of WeChat's list answers: one page of items and where
-// it sits.
+// Page is one page of a WeChat list answer (complaints or history): the items
+// and where they sit.
 type Page[T any] struct {
 	Data   []T `json:"data"`
 	Limit  int `json:"limit"`
 	Offset int `json:"offset"`
 	// TotalCount is documented as returned when offset is 0.
 	TotalCount int `json:"total_count"`
+	// Raw is the page's body exactly as received (the response buffer, not a
+	// copy). The items' own Raw stay nil so that a page decodes without copying
+	// every item; RawItems splits Raw when you want one item's JSON, including
+	// fields the item type does not know yet.
+	Raw json.RawMessage `json:"-"`
+}
+
+// RawItems returns each item of the page as the JSON WeChat sent, in the
+// order of Data. It decodes Raw again, so call it only when you need the raw
+// form.
+func (p *Page[T]) RawItems() ([]json.RawMessage, error) {
+	if p.Raw == nil {
+		return nil, nil
+	}
+	return RawItems(p.Raw)
+}
+
+// LogValue makes log/slog print the page's position and size, never its items
+// (slog.JSONHandler would marshal them with their json tags, payer_phone and
+// the buyer's text included).
+func (p Page[T]) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Int("items", len(p.Data)),
+		slog.Int("limit", p.Limit),
+		slog.Int("offset", p.Offset),
+		slog.Int("total_count", p.TotalCount),
+	)
+}
+
+// pageFields has Page's fields and none of its methods, so Format can hand a
+// copy to fmt without calling itself.
+type pageFields[T any] Page[T]
+
+// Format prints the page as fmt prints a struct, for every verb, without Raw;
+// each item prints redacted (see Complaint and NegotiationHistory).
+func (p Page[T]) Format(f fmt.State, verb rune) {
+	r := pageFields[T](p)
+	r.Raw = nil
+	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
 }
 
 // complaintWire is a complaint as it is decoded. complaint_media_list lands
@@ -49,7 +90,7 @@ func DecodeComplaint(body []byte, c *Complaint) error {
 }
 
 // DecodeComplaintPage decodes a complaint list answer (complaints-v2, global
-// complaints). limit is the page size asked for (WeChat sends at most that
+// complaints); Raw stays nil (the caller that owns body sets it). limit is the page size asked for (WeChat sends at most that
 // many items), or 0 when unknown; it only sizes memory. Items' Raw stay nil:
 // RawItems splits the body when a caller wants the raw JSON, so the common
 // case does not copy every item. Data is nil when the page has no items.
@@ -113,8 +154,8 @@ const (
 	maxPreallocItems  = 64
 )
 
-// DecodeHistoryPage decodes a negotiation-historys answer. Items' Raw stay nil
-// (see RawItems).
+// DecodeHistoryPage decodes a negotiation-history answer. Raw and the items'
+// Raw stay nil (see RawItems).
 func DecodeHistoryPage(body []byte) (Page[NegotiationHistory], error) {
 	var p Page[NegotiationHistory]
 	if err := Unmarshal(body, &p); err != nil {
