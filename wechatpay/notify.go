@@ -109,9 +109,6 @@ type received struct {
 // over the limit is complaint.ErrBodyTooLarge; a nil request
 // complaint.ErrMalformedNotification.
 func (c *Client) ParseNotification(r *http.Request) (*Notification, error) {
-	if r == nil {
-		return nil, fmt.Errorf("%w: nil request", complaint.ErrMalformedNotification)
-	}
 	d, err := complaint.ReadDelivery(r, MaxNotificationBytes)
 	if err != nil {
 		return nil, err
