@@ -40,7 +40,7 @@ func historyRecords(t testing.TB, items []string) func(string, url.Values) (map[
 		if offset == 0 {
 			body += fmt.Sprintf(`,"total_count":%d`, len(items))
 		}
-		return map[string]string{"records": records(t, body + "}")}, ""
+		return map[string]string{"records": records(t, body+"}")}, ""
 	}
 }
 
