@@ -289,7 +289,8 @@ func parseSM2Public(tb testing.TB, der []byte) *gmsm.PublicKey {
 	return &gmsm.PublicKey{Curve: gmsm.P256Sm2(), X: new(big.Int).SetBytes(pt[1:33]), Y: new(big.Int).SetBytes(pt[33:])}
 }
 
-// parseSM2Private reads an SM2 PKCS#8 key (SEC1 inside) with encoding/asn1.
+// parseSM2Private reads an SM2 PKCS#8 key (SEC1 inside, with the public
+// point) with encoding/asn1.
 func parseSM2Private(tb testing.TB, der []byte) *gmsm.PrivateKey {
 	tb.Helper()
 	var p8 struct {
@@ -300,7 +301,8 @@ func parseSM2Private(tb testing.TB, der []byte) *gmsm.PrivateKey {
 	var sec1 struct {
 		Version int
 		D       []byte
-		Rest    asn1.RawValue `asn1:"optional"`
+		Curve   asn1.ObjectIdentifier `asn1:"optional,explicit,tag:0"`
+		Pub     asn1.BitString        `asn1:"optional,explicit,tag:1"`
 	}
 	if _, err := asn1.Unmarshal(der, &p8); err != nil {
 		tb.Fatalf("sm2 pkcs8: %v", err)
@@ -308,7 +310,10 @@ func parseSM2Private(tb testing.TB, der []byte) *gmsm.PrivateKey {
 	if _, err := asn1.Unmarshal(p8.Key, &sec1); err != nil {
 		tb.Fatalf("sm2 sec1: %v", err)
 	}
-	c := gmsm.P256Sm2()
-	x, y := c.ScalarBaseMult(sec1.D)
-	return &gmsm.PrivateKey{PublicKey: gmsm.PublicKey{Curve: c, X: x, Y: y}, D: new(big.Int).SetBytes(sec1.D)}
+	pt := sec1.Pub.Bytes // OpenSSL writes the public point into the key
+	if len(pt) != 65 {
+		tb.Fatalf("sm2 key without its public point")
+	}
+	pub := gmsm.PublicKey{Curve: gmsm.P256Sm2(), X: new(big.Int).SetBytes(pt[1:33]), Y: new(big.Int).SetBytes(pt[33:])}
+	return &gmsm.PrivateKey{PublicKey: pub, D: new(big.Int).SetBytes(sec1.D)}
 }

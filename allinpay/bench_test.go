@@ -1,0 +1,139 @@
+package allinpay
+
+import (
+	"crypto"
+	"encoding/base64"
+	"net/url"
+	"testing"
+
+	"github.com/tousu-go/tousu/signing"
+	"github.com/tousu-go/tousu/signing/sm2"
+)
+
+// Benchmarks of the client's request signing and reply verification, each
+// next to the bare primitive over the same prebuilt string in the same run
+// (the floor): the ratio client/primitive is the cost of the call path
+// (go-querystring, randomstr, the string to sign, JSON field parsing).
+//
+//	go test -run XXX -bench . -benchmem ./allinpay/
+
+var benchRequest = &ListHistoryRequest{ComplaintID: "200000020230530232256940819", Limit: 100, Offset: 200}
+
+func BenchmarkSignRequest(b *testing.B) {
+	for _, st := range signTypes {
+		c, _ := newTestClient(b, st)
+		form, err := c.requestForm(historyEndpoint, benchRequest)
+		if err != nil {
+			b.Fatal(err)
+		}
+		msg := rule.Build(signing.ParamsFromValues(form), nil)
+		b.Run(string(st)+"/primitive", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if st == SignRSA {
+					_, err = signing.SignRSA(c.signer.rsa, crypto.SHA1, msg)
+				} else {
+					_, err = sm2.Sign(c.signer.sm2, c.signer.uid, msg, sm2.Raw)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(string(st)+"/client", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.requestForm(historyEndpoint, benchRequest); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSignRSAParallel signs requests from every core at once: no lock
+// is held across the RSA operation, so throughput scales with -cpu.
+func BenchmarkSignRSAParallel(b *testing.B) {
+	c, _ := newTestClient(b, SignRSA)
+	form, err := c.requestForm(historyEndpoint, benchRequest)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := rule.Build(signing.ParamsFromValues(form), nil)
+	b.Run("primitive", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := signing.SignRSA(c.signer.rsa, crypto.SHA1, msg); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("client", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := c.requestForm(historyEndpoint, benchRequest); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
+
+func BenchmarkVerifyResponse(b *testing.B) {
+	for _, st := range signTypes {
+		c, _ := newTestClient(b, st)
+		body := []byte(opensslReply(b, st))
+		fields, err := parseFields(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		msg := rule.Build(fields, nil)
+		sig, _ := base64.StdEncoding.DecodeString(lookup(fields, "sign"))
+		b.Run(string(st)+"/primitive", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if st == SignRSA {
+					err = signing.VerifyRSA(c.verifier.rsa, crypto.SHA1, msg, sig)
+				} else {
+					err = sm2.Verify(c.verifier.sm2, responseUID, msg, sig, sm2.Raw)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(string(st)+"/client", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.readResponse("wxcomplainthistory", 200, body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkNotificationVerify is the verifier notify.go reuses, over a form.
+func BenchmarkNotificationVerify(b *testing.B) {
+	c, _ := newTestClient(b, SignRSA)
+	f := newFake(b, SignRSA)
+	m := map[string]string{"risktype": "COMPLAINT", "resource": `{"complaint_id":"2000","action_type":"CREATE_COMPLAINT"}`, "signtype": "RSA"}
+	f.signReply(m)
+	form := url.Values{}
+	for k, v := range m {
+		form.Set(k, v)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.verifier.verifyValues(SignRSA, form); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
