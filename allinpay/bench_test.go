@@ -3,7 +3,6 @@ package allinpay
 import (
 	"crypto"
 	"encoding/base64"
-	"net/url"
 	"testing"
 
 	"github.com/tousu-go/tousu/signing"
@@ -125,11 +124,7 @@ func BenchmarkNotificationVerify(b *testing.B) {
 	c, _ := newTestClient(b, SignRSA)
 	f := newFake(b, SignRSA)
 	m := map[string]string{"risktype": "COMPLAINT", "resource": `{"complaint_id":"2000","action_type":"CREATE_COMPLAINT"}`, "signtype": "RSA"}
-	f.signReply(m)
-	form := url.Values{}
-	for k, v := range m {
-		form.Set(k, v)
-	}
+	form := f.notification(m)
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := c.verifier.verifyValues(SignRSA, form); err != nil {

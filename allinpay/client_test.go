@@ -3,7 +3,6 @@ package allinpay
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -150,11 +149,7 @@ func TestVerifyValues(t *testing.T) {
 		f := newFake(t, st)
 		m := map[string]string{"risktype": "COMPLAINT", "resource": `{"complaint_id":"2000","action_type":"CREATE_COMPLAINT"}`,
 			"cusid": testCusID, "signtype": string(st), "appid": testAppID, "blank": ""}
-		f.signReply(m)
-		form := url.Values{}
-		for k, v := range m {
-			form.Set(k, v)
-		}
+		form := f.notification(m)
 		err := c.verifier.verifyValues(st, form)
 		switch st {
 		case SignRSA:
@@ -175,11 +170,7 @@ func TestVerifyValues(t *testing.T) {
 	sm2Client, _ := newTestClient(t, SignSM2)
 	f := newFake(t, SignSM2)
 	m := map[string]string{"risktype": "VIOLATION", "signtype": "SM2", "x": "1"}
-	f.signReply(m)
-	form := url.Values{}
-	for k, v := range m {
-		form.Set(k, v)
-	}
+	form := f.notification(m)
 	if err := sm2Client.verifier.verifyValues(SignSM2, form); err != nil {
 		t.Fatalf("SM2 notification: %v", err)
 	}

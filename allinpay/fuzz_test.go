@@ -112,11 +112,7 @@ func FuzzVerifyValues(f *testing.F) {
 	c, _ := newTestClient(f, SignSM2)
 	fake := newFake(f, SignSM2)
 	m := map[string]string{"risktype": "COMPLAINTV2", "resource": `{"complaint_id":"1"}`, "signtype": "SM2"}
-	fake.signReply(m)
-	form := url.Values{}
-	for k, v := range m {
-		form.Set(k, v)
-	}
+	form := fake.notification(m)
 	f.Add(form.Encode())
 	f.Add("signtype=RSA&sign=AA%3D%3D&a=1")
 	f.Add("signtype=SM2&sign=&a=1&a=2")

@@ -183,6 +183,17 @@ func (f *fakeAllinpay) signReply(m map[string]string) {
 	m["sign"] = base64.StdEncoding.EncodeToString(sig)
 }
 
+// notification signs m as Allinpay signs a notification and returns it as
+// the form the merchant receives.
+func (f *fakeAllinpay) notification(m map[string]string) url.Values {
+	f.signReply(m)
+	form := url.Values{}
+	for k, v := range m {
+		form.Set(k, v)
+	}
+	return form
+}
+
 func (f *fakeAllinpay) respond(req *http.Request) (*http.Response, error) {
 	body, err := io.ReadAll(req.Body)
 	if err != nil {

@@ -64,6 +64,22 @@ func TestPublishedSmUtilVector(t *testing.T) {
 // request.
 func fixedRandom(c *Client, s string) { c.randomStr = func() (string, error) { return s, nil } }
 
+// sampleRequest builds the 安全规范 example request (a trxid query with
+// version 11) through the client's form path, with the given randomstr.
+func sampleRequest(t *testing.T, creds Credentials, randomstr string) (*Client, url.Values) {
+	t.Helper()
+	c, err := NewClient(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixedRandom(c, randomstr)
+	form, err := c.requestForm(endpoint{name: "query", version: "11"}, url.Values{"trxid": {"112094120001088317"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, form
+}
+
 // Source: 007gzs/pyallinpay tests/test_utils.py test_sm2_signer (skipped
 // upstream): a request signed with SM2 under the appid 00000051. The client
 // builds the same string from the same fields (trxid given through the raw
@@ -72,16 +88,8 @@ func fixedRandom(c *Client, s string) { c.randomStr = func() (string, error) { r
 // too (SM2 is randomised, so only verification can be compared).
 func TestPublishedSM2RequestVector(t *testing.T) {
 	const published = "m4ki0xZ+19LtqjuyG8Qb0ytD3Q8B166mboCeg+6Ar1Z4XmQB14LrcfddkM121EbroDDnJ17bbJAH/S+8jus9iQ=="
-	c, err := NewClient(Credentials{AppID: "00000051", CusID: "990581007426001", SignType: SignSM2,
-		PrivateKey: signing.NewSecret(readTestdata(t, "signing/published/allinpay_sm2_request_test_key.b64"))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fixedRandom(c, "75016315")
-	form, err := c.requestForm(endpoint{name: "query", version: "11"}, url.Values{"trxid": {"112094120001088317"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, form := sampleRequest(t, Credentials{AppID: "00000051", CusID: "990581007426001", SignType: SignSM2,
+		PrivateKey: signing.NewSecret(readTestdata(t, "signing/published/allinpay_sm2_request_test_key.b64"))}, "75016315")
 	msg := rule.Build(signing.ParamsFromValues(form), nil)
 	if want := "appid=00000051&cusid=990581007426001&randomstr=75016315&signtype=SM2&trxid=112094120001088317&version=11"; string(msg) != want {
 		t.Fatalf("string to sign\n got %s\nwant %s", msg, want)
@@ -112,17 +120,9 @@ func TestPublishedSM2RequestVector(t *testing.T) {
 func TestPublishedRSARequestVector(t *testing.T) {
 	const published = "ce6EAOj4rhoBMJM5MJCNG4qQ/CVMTWkoRuSGpSzRAnD3U3V5QyHkQUEej2eZXRaa+qSbw2/IJJSPV0sPuAia1+" +
 		"ccb7OnvxyZqkV9wQyimX6qAMz0K+UWFhQ5McCcQ/XsFhhezoVd5QgL7PtdvuK1AtjuzA3J9yzNmwuPssPnKnc="
-	c, err := NewClient(Credentials{AppID: "00000051", CusID: "990581007426001", SignType: SignRSA,
+	c, form := sampleRequest(t, Credentials{AppID: "00000051", CusID: "990581007426001", SignType: SignRSA,
 		PrivateKey:        signing.NewSecret(readTestdata(t, "signing/published/allinpay_rsa1024_test_key.b64")),
-		AllinpayPublicKey: string(readTestdata(t, "signing/published/allinpay_rsa1024_test_pub.b64"))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fixedRandom(c, "82712208")
-	form, err := c.requestForm(endpoint{name: "query", version: "11"}, url.Values{"trxid": {"112094120001088317"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+		AllinpayPublicKey: string(readTestdata(t, "signing/published/allinpay_rsa1024_test_pub.b64"))}, "82712208")
 	if got := form.Get("sign"); got != published {
 		t.Fatalf("signature\n got %s\nwant %s", got, published)
 	}
