@@ -469,3 +469,23 @@ func TestVersions(t *testing.T) {
 		t.Fatalf("versions %v", got)
 	}
 }
+
+// parseFields takes numbers and booleans as their literal text, null as
+// empty, and nested values as their JSON text as received.
+func TestParseFieldValues(t *testing.T) {
+	fields, err := parseFields([]byte(`{"s":"文本","n":1.50,"t":true,"z":null,"o":{"a":[1,{"b":2}]},"e":""}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, p := range fields {
+		got[p.Key] = p.Value
+	}
+	want := map[string]string{"s": "文本", "n": "1.50", "t": "true", "z": "", "o": `{"a":[1,{"b":2}]}`, "e": ""}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v", got)
+	}
+	if string(rule.Build(fields, nil)) != `n=1.50&o={"a":[1,{"b":2}]}&s=文本&t=true` {
+		t.Fatalf("string to sign %s", rule.Build(fields, nil))
+	}
+}
