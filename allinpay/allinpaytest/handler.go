@@ -42,9 +42,9 @@ type answer struct {
 	fields map[string]string
 }
 
-func fail(msg string) answer                   { return answer{fail: msg} }
+func fail(msg string) answer                  { return answer{fail: msg} }
 func paramError(field, problem string) answer { return fail(MsgParamPrefix + field + problem) }
-func success(fields map[string]string) answer  { return answer{fields: fields} }
+func success(fields map[string]string) answer { return answer{fields: fields} }
 
 // call is a request that passed the common checks.
 type call struct {

@@ -59,8 +59,6 @@ type key struct {
 	sm2Pub  *sm2.PublicKey
 }
 
-func (k *key) hasPrivate() bool { return k.rsaPriv != nil || k.sm2Priv != nil }
-
 // pair renders k in Allinpay's forms.
 func (k *key) pair() KeyPair {
 	var privDER, pubDER []byte

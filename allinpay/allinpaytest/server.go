@@ -195,7 +195,6 @@ type Server struct {
 	faults    []*Fault
 	tamper    func(method string, fields map[string]string)
 	extra     map[string]string
-	seq       int
 	delivered []Delivery
 }
 
