@@ -54,14 +54,15 @@ func newTestClient(t testing.TB, srv *allinpaytest.Server) *testClient {
 func (c *testClient) setKeys(k allinpaytest.Keys) {
 	c.t.Helper()
 	var err error
+	hasPriv := k.Merchant.PrivateKey != "" // a server given only the public half
 	switch k.SignType {
 	case allinpaytest.RSA:
-		if c.rsaKey, err = signing.ParseRSAPrivateKey([]byte(k.Merchant.PrivateKey)); err == nil {
-			c.tlRSA, err = signing.ParseRSAPublicKey([]byte(k.Allinpay.PublicKey))
+		if c.tlRSA, err = signing.ParseRSAPublicKey([]byte(k.Allinpay.PublicKey)); err == nil && hasPriv {
+			c.rsaKey, err = signing.ParseRSAPrivateKey([]byte(k.Merchant.PrivateKey))
 		}
 	case allinpaytest.SM2:
-		if c.sm2Key, err = sm2.ParsePrivateKey([]byte(k.Merchant.PrivateKey)); err == nil {
-			c.tlSM2, err = sm2.ParsePublicKey([]byte(k.Allinpay.PublicKey))
+		if c.tlSM2, err = sm2.ParsePublicKey([]byte(k.Allinpay.PublicKey)); err == nil && hasPriv {
+			c.sm2Key, err = sm2.ParsePrivateKey([]byte(k.Merchant.PrivateKey))
 		}
 	}
 	if err != nil {
