@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tousu-go/tousu/internal/cntime"
@@ -87,11 +86,7 @@ func (s *Server) aliList(c *call) answer {
 	if !ok {
 		return a
 	}
-	pageNum, a, ok := intField(c, "current_page_num", 1, 1, 1<<30)
-	if !ok {
-		return a
-	}
-	size, a, ok := intField(c, "page_size", 10, 1, MaxAlipayPageSize)
+	pageNum, size, a, ok := paging(c, MaxAlipayPageSize)
 	if !ok {
 		return a
 	}
@@ -108,12 +103,7 @@ func (s *Server) aliList(c *call) answer {
 		matched = append(matched, cloneAlipay(ac))
 	}
 	s.mu.Unlock()
-	slices.SortFunc(matched, func(a, b AlipayComplaint) int {
-		if d := b.GmtComplain.Compare(a.GmtComplain); d != 0 {
-			return d
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	newestFirst(matched, func(c AlipayComplaint) (time.Time, string) { return c.GmtComplain, c.ID })
 	list := []any{}
 	for _, ac := range page(matched, pageNum, size) {
 		o := s.aliObject(ac, false)

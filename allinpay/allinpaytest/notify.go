@@ -224,14 +224,7 @@ type Delivery struct {
 
 // Deliveries returns the notifications posted so far, oldest first.
 func (s *Server) Deliveries() []Delivery {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Delivery, len(s.delivered))
-	for i, d := range s.delivered {
-		d.Form = cloneValues(d.Form)
-		out[i] = d
-	}
-	return out
+	return snapshot(s, &s.delivered, func(d *Delivery) { d.Form = cloneValues(d.Form) })
 }
 
 // Notify signs n and posts it to target once, returning the answer.

@@ -298,13 +298,20 @@ type Request struct {
 
 // Requests returns the requests received so far, oldest first.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
+	return snapshot(s, &s.requests, func(r *Request) {
 		r.Fields = cloneValues(r.Fields)
 		r.File = slices.Clone(r.File)
-		out[i] = r
+	})
+}
+
+// snapshot copies a recorded list under the lock, deep-copying each entry
+// with deep.
+func snapshot[T any](s *Server, list *[]T, deep func(*T)) []T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := slices.Clone(*list)
+	for i := range out {
+		deep(&out[i])
 	}
 	return out
 }

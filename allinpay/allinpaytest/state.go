@@ -293,44 +293,53 @@ func (s *Server) fillHistory(h HistoryEntry) HistoryEntry {
 
 // WeChatComplaint returns a copy of a stored WeChat complaint.
 func (s *Server) WeChatComplaint(id string) (WeChatComplaint, bool) {
+	return read(s, s.wx, id, func(st *wxState) WeChatComplaint { return cloneWeChat(st.c) })
+}
+
+// read returns what f reads from m[id] under the lock.
+func read[S, T any](s *Server, m map[string]*S, id string, f func(*S) T) (T, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.wx[id]
+	st, ok := m[id]
 	if !ok {
-		return WeChatComplaint{}, false
+		var zero T
+		return zero, false
 	}
-	return cloneWeChat(st.c), true
+	return f(st), true
+}
+
+// update runs f on m[id] under the lock and reports whether it exists.
+func update[S any](s *Server, m map[string]*S, id string, f func(*S)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := m[id]
+	if ok {
+		f(st)
+	}
+	return ok
 }
 
 // UpdateWeChatComplaint changes a stored WeChat complaint in place (the id
 // cannot change) and reports whether it exists: a buyer's or WeChat's side of
 // the story, such as a state change.
 func (s *Server) UpdateWeChatComplaint(id string, f func(*WeChatComplaint)) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.wx[id]
-	if !ok {
-		return false
-	}
-	c := cloneWeChat(st.c)
-	f(&c)
-	c.ComplaintID = id
-	st.c = c
-	return true
+	return update(s, s.wx, id, func(st *wxState) {
+		c := cloneWeChat(st.c)
+		f(&c)
+		c.ComplaintID = id
+		st.c = c
+	})
 }
 
 // History returns a WeChat complaint's negotiation history, oldest first.
 func (s *Server) History(id string) []HistoryEntry {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.wx[id]
-	if !ok {
-		return nil
-	}
-	out := make([]HistoryEntry, len(st.history))
-	for i, h := range st.history {
-		out[i] = cloneHistory(h)
-	}
+	out, _ := read(s, s.wx, id, func(st *wxState) []HistoryEntry {
+		out := make([]HistoryEntry, len(st.history))
+		for i, h := range st.history {
+			out[i] = cloneHistory(h)
+		}
+		return out
+	})
 	return out
 }
 
@@ -338,28 +347,19 @@ func (s *Server) History(id string) []HistoryEntry {
 // message, a platform note) and reports whether the complaint exists.
 func (s *Server) AddHistory(id string, h HistoryEntry) bool {
 	h = s.fillHistory(cloneHistory(h))
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.wx[id]
-	if ok {
-		st.history = append(st.history, h)
-	}
-	return ok
+	return update(s, s.wx, id, func(st *wxState) { st.history = append(st.history, h) })
 }
 
 // RefundDecisions returns the refund decisions accepted for a WeChat
 // complaint, oldest first.
 func (s *Server) RefundDecisions(id string) []RefundDecision {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.wx[id]
-	if !ok {
-		return nil
-	}
-	out := slices.Clone(st.refunds)
-	for i := range out {
-		out[i].RejectMediaList = slices.Clone(out[i].RejectMediaList)
-	}
+	out, _ := read(s, s.wx, id, func(st *wxState) []RefundDecision {
+		out := slices.Clone(st.refunds)
+		for i := range out {
+			out[i].RejectMediaList = slices.Clone(out[i].RejectMediaList)
+		}
+		return out
+	})
 	return out
 }
 
@@ -394,29 +394,18 @@ func (s *Server) AddAlipayComplaint(c AlipayComplaint) AlipayComplaint {
 
 // AlipayComplaint returns a copy of a stored Alipay complaint.
 func (s *Server) AlipayComplaint(id string) (AlipayComplaint, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.ali[id]
-	if !ok {
-		return AlipayComplaint{}, false
-	}
-	return cloneAlipay(st.c), true
+	return read(s, s.ali, id, func(st *aliState) AlipayComplaint { return cloneAlipay(st.c) })
 }
 
 // UpdateAlipayComplaint changes a stored Alipay complaint in place (the id
 // cannot change) and reports whether it exists.
 func (s *Server) UpdateAlipayComplaint(id string, f func(*AlipayComplaint)) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.ali[id]
-	if !ok {
-		return false
-	}
-	c := cloneAlipay(st.c)
-	f(&c)
-	c.ID = id
-	st.c = c
-	return true
+	return update(s, s.ali, id, func(st *aliState) {
+		c := cloneAlipay(st.c)
+		f(&c)
+		c.ID = id
+		st.c = c
+	})
 }
 
 // AddTransactionComplaint stores a complaint order for wxcomplaintorderdetail
@@ -455,21 +444,19 @@ func (s *Server) AddImage(mediaID string, data []byte) string {
 
 // Image returns the bytes stored under a WeChat media id (uploaded with
 // wxmerchantimageupload or added with AddImage).
-func (s *Server) Image(mediaID string) ([]byte, bool) {
+func (s *Server) Image(mediaID string) ([]byte, bool) { return s.blob(s.images, mediaID) }
+
+// blob returns a copy of m[k] under the lock.
+func (s *Server) blob(m map[string][]byte, k string) ([]byte, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, ok := s.images[mediaID]
+	b, ok := m[k]
 	return slices.Clone(b), ok
 }
 
 // AlipayFile returns the bytes uploaded with alicomplaintfileupload under a
 // file_key.
-func (s *Server) AlipayFile(fileKey string) ([]byte, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, ok := s.aliFiles[fileKey]
-	return slices.Clone(b), ok
-}
+func (s *Server) AlipayFile(fileKey string) ([]byte, bool) { return s.blob(s.aliFiles, fileKey) }
 
 // ImageURL is the WeChat media URL of a media id, escaped as WeChat escapes
 // ids ("/" as %2F, "=" as %3D).

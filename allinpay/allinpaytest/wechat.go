@@ -83,6 +83,28 @@ func (s *Server) listScope(c *call) func(cusid string) bool {
 	return func(cusid string) bool { return all || cusid == c.cusid }
 }
 
+// paging reads current_page_num (default 1) and page_size (default 10, at
+// most maxSize), which both lists take.
+func paging(c *call, maxSize int) (pageNum, size int, a answer, ok bool) {
+	if pageNum, a, ok = intField(c, "current_page_num", 1, 1, 1<<30); ok {
+		size, a, ok = intField(c, "page_size", 10, 1, maxSize)
+	}
+	return pageNum, size, a, ok
+}
+
+// newestFirst sorts a list newest first, ties by id [inferred: WeChat lists
+// newest first; Allinpay does not say].
+func newestFirst[T any](items []T, key func(T) (time.Time, string)) {
+	slices.SortFunc(items, func(a, b T) int {
+		ta, ia := key(a)
+		tb, ib := key(b)
+		if d := tb.Compare(ta); d != 0 {
+			return d
+		}
+		return strings.Compare(ia, ib)
+	})
+}
+
 // page returns items[(page-1)*size : page*size], clamped.
 func page[T any](items []T, pageNum, size int) []T {
 	from := min((pageNum-1)*size, len(items))
@@ -97,11 +119,7 @@ func (s *Server) wxList(c *call) answer {
 	if !ok {
 		return a
 	}
-	pageNum, a, ok := intField(c, "current_page_num", 1, 1, 1<<30)
-	if !ok {
-		return a
-	}
-	size, a, ok := intField(c, "page_size", 10, 1, MaxWeChatPageSize)
+	pageNum, size, a, ok := paging(c, MaxWeChatPageSize)
 	if !ok {
 		return a
 	}
@@ -114,13 +132,7 @@ func (s *Server) wxList(c *call) answer {
 		}
 	}
 	s.mu.Unlock()
-	// Newest first, as WeChat lists [inferred for Allinpay].
-	slices.SortFunc(matched, func(a, b WeChatComplaint) int {
-		if d := b.ComplaintTime.Compare(a.ComplaintTime); d != 0 {
-			return d
-		}
-		return strings.Compare(a.ComplaintID, b.ComplaintID)
-	})
+	newestFirst(matched, func(c WeChatComplaint) (time.Time, string) { return c.ComplaintTime, c.ComplaintID })
 	items := []any{}
 	for _, wc := range page(matched, pageNum, size) {
 		o := s.wxObject(wc)
