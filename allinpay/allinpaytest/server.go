@@ -289,8 +289,9 @@ type Request struct {
 	File []byte
 	// FileName is the uploaded file part's file name (uploads only).
 	FileName string
-	// Status is the HTTP status answered; RetCode and RetMsg the answer's
-	// retcode and retmsg (empty for a non-JSON answer).
+	// Status is the HTTP status answered (0 when the client went away during
+	// a Fault's delay); RetCode and RetMsg the answer's retcode and retmsg
+	// (empty for a non-JSON answer).
 	Status  int
 	RetCode string
 	RetMsg  string
