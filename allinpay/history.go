@@ -64,21 +64,13 @@ func (c *Client) ListHistory(ctx context.Context, r *ListHistoryRequest) (*ListH
 // breaking out of the loop. r is not modified.
 func (c *Client) AllHistory(ctx context.Context, r *ListHistoryRequest) iter.Seq2[*NegotiationHistory, error] {
 	if err := complaint.CheckContext(ctx); err != nil {
-		return failed[NegotiationHistory](err)
+		return paging.Failed[NegotiationHistory](err)
 	}
 	if err := checkHistoryRequest(r); err != nil {
-		return failed[NegotiationHistory](err)
+		return paging.Failed[NegotiationHistory](err)
 	}
-	req := *r
-	limit := cmp.Or(req.Limit, DefaultHistoryLimit)
-	return paging.Offset(req.Offset, limit, func(offset int) ([]NegotiationHistory, int, error) {
-		req.Offset = offset
-		page, err := c.ListHistory(ctx, &req)
-		if err != nil {
-			return nil, 0, err
-		}
-		return page.Data, page.TotalCount, nil
-	})
+	return paging.ByOffset(ctx, *r, func(q *ListHistoryRequest) *int { return &q.Offset },
+		cmp.Or(r.Limit, DefaultHistoryLimit), c.ListHistory, paging.WeChatItems)
 }
 
 func checkHistoryRequest(r *ListHistoryRequest) error {
@@ -121,9 +113,4 @@ func decodeHistory(b []byte) (*ListHistoryResponse, error) {
 		return nil, fmt.Errorf("%w: records: negative limit, offset or total_count", ErrMalformed)
 	}
 	return &ListHistoryResponse{Data: w.Data, Limit: int(w.Limit), Offset: int(w.Offset), TotalCount: int(w.TotalCount), Raw: b}, nil
-}
-
-// failed is an iterator that yields err once.
-func failed[T any](err error) iter.Seq2[*T, error] {
-	return func(yield func(*T, error) bool) { yield(nil, err) }
 }

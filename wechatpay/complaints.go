@@ -170,18 +170,10 @@ func decodeComplaintList(body []byte, limit int) (*ListComplaintsResponse, error
 // stops the paging. r is not modified.
 func (c *Client) AllComplaints(ctx context.Context, r *ListComplaintsRequest) iter.Seq2[*Complaint, error] {
 	if err := checkIteration(ctx, r == nil); err != nil {
-		return failed[Complaint](err)
+		return paging.Failed[Complaint](err)
 	}
-	req := *r
-	limit := cmp.Or(req.Limit, DefaultListLimit)
-	return paging.Offset(req.Offset, limit, func(offset int) ([]Complaint, int, error) {
-		req.Offset = offset
-		page, err := c.ListComplaints(ctx, &req)
-		if err != nil {
-			return nil, 0, err
-		}
-		return page.Data, page.TotalCount, nil
-	})
+	return paging.ByOffset(ctx, *r, func(q *ListComplaintsRequest) *int { return &q.Offset },
+		cmp.Or(r.Limit, DefaultListLimit), c.ListComplaints, paging.WeChatItems)
 }
 
 // GetComplaint fetches one complaint's detail.
@@ -262,18 +254,10 @@ func (c *Client) ListHistory(ctx context.Context, r *ListHistoryRequest) (*ListH
 // stops. r is not modified.
 func (c *Client) AllHistory(ctx context.Context, r *ListHistoryRequest) iter.Seq2[*NegotiationHistory, error] {
 	if err := checkIteration(ctx, r == nil); err != nil {
-		return failed[NegotiationHistory](err)
+		return paging.Failed[NegotiationHistory](err)
 	}
-	req := *r
-	limit := cmp.Or(req.Limit, DefaultHistoryLimit)
-	return paging.Offset(req.Offset, limit, func(offset int) ([]NegotiationHistory, int, error) {
-		req.Offset = offset
-		page, err := c.ListHistory(ctx, &req)
-		if err != nil {
-			return nil, 0, err
-		}
-		return page.Data, page.TotalCount, nil
-	})
+	return paging.ByOffset(ctx, *r, func(q *ListHistoryRequest) *int { return &q.Offset },
+		cmp.Or(r.Limit, DefaultHistoryLimit), c.ListHistory, paging.WeChatItems)
 }
 
 // checkIteration is what the iterators check before paging: the context, then
@@ -286,9 +270,4 @@ func checkIteration(ctx context.Context, nilRequest bool) error {
 		return invalid("request", "is nil")
 	}
 	return nil
-}
-
-// failed is an iterator that yields err once.
-func failed[T any](err error) iter.Seq2[*T, error] {
-	return func(yield func(*T, error) bool) { yield(nil, err) }
 }
