@@ -177,4 +177,3 @@ func TestUpdateRefundProgressValidation(t *testing.T) {
 		t.Fatalf("%d requests sent", len(f.requests))
 	}
 }
-
