@@ -112,7 +112,9 @@ func TestGetTransactionComplaintErrors(t *testing.T) {
 		"bad errcode":    `{"errcode":"x"}`,
 		"order is array": `{"errcode":0,"complaintOrder":[]}`,
 	} {
-		f.handle = func(string, url.Values) (map[string]string, string) { return map[string]string{"records": records(t, rec)}, "" }
+		f.handle = func(string, url.Values) (map[string]string, string) {
+			return map[string]string{"records": records(t, rec)}, ""
+		}
 		got, err := c.GetTransactionComplaint(context.Background(), &GetTransactionComplaintRequest{ComplaintOrderID: "x"})
 		if got != nil || !errors.Is(err, ErrMalformed) {
 			t.Errorf("%s: %v, %v", name, got, err)
