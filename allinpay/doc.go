@@ -62,6 +62,25 @@
 // array, empty times as the zero time, limit, offset and total_count as
 // numbers or strings. total_count comes only with the page at offset 0.
 //
+// # WeChat complaints
+//
+// ListComplaints fetches one page of the WeChat complaints created in a window
+// (wxcomplaintlistquery; at most 30 days, refused before any request when
+// longer, sent in China time to the second) and AllComplaints pages through
+// it by page number. Each item is WeChat's complaint plus MerchantNo, the
+// Allinpay merchant it is against. GetComplaint (wxcomplaintdetail), Reply
+// (complaintsResp: at most 200 characters and 4 media ids, joined by "#@#"),
+// Complete (complaintsComplete), UpdateRefundProgress
+// (wxcomplaintsrefundprogress: APPROVE or REJECT, the other action's fields
+// refused), UploadImage (wxmerchantimageupload: multipart, the file part
+// unsigned), DownloadImage (wxgetmerchantimage: the bytes of imagebase64) and
+// GetTransactionComplaint (wxcomplaintorderdetail) act on one complaint.
+// Every request takes CusID, the sub-merchant an agent or group acts for.
+// Besides WeChat's own leniency, numbers inside records may come as JSON
+// strings. The reads (list, detail, history, image download, complaint order)
+// are retried like GETs; the writes (reply, complete, refund decision,
+// upload) only with RetryWrites.
+//
 // # Other methods
 //
 // Call signs and posts any riskfeeback method this package does not wrap yet
