@@ -1,7 +1,10 @@
 package allinpay
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -56,4 +59,40 @@ func FuzzDecodeTransactionComplaint(f *testing.F) {
 			t.Fatalf("result %+v", out)
 		}
 	})
+}
+
+// listRecords20 is a full page of the WeChat list: 20 complaints.
+func listRecords20() []byte {
+	items := make([]string, 20)
+	for i := range items {
+		items[i] = wxItem(fmt.Sprint(200000+i), "990000000000001", false, false)
+	}
+	return []byte("[" + strings.Join(items, ",") + "]")
+}
+
+// BenchmarkDecodeComplaintList decodes a page of 20 complaints the way
+// ListComplaints does (split into items, each decoded leniently with its own
+// Raw); BenchmarkDecodeComplaintListFloor is a plain encoding/json decode of
+// the same bytes into []Complaint, the floor it is compared with.
+func BenchmarkDecodeComplaintList(b *testing.B) {
+	rec := listRecords20()
+	b.SetBytes(int64(len(rec)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeComplaintList(rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeComplaintListFloor(b *testing.B) {
+	rec := listRecords20()
+	b.SetBytes(int64(len(rec)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var out []Complaint
+		if err := json.Unmarshal(rec, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
