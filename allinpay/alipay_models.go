@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -404,4 +406,44 @@ func (e *AlipayError) Is(target error) bool {
 		return target == complaint.ErrInvalidRequest
 	}
 	return (&APIError{Method: e.Method, HTTPStatus: 200, RetMsg: e.Msg + " " + e.SubMsg}).Is(target)
+}
+
+// alipayJSONFields are the Alipay complaint fields that a form (the Alipay
+// complaint notification, fact sheet §5.2) carries as JSON text.
+var alipayJSONFields = []string{"complaint_trade_info_list", "certify_info", "process_img_url_list"}
+
+// decodeAlipayFields reads an Alipay complaint from form fields, as the
+// Alipay complaint notification sends it: every field a string, the lists
+// as JSON text (a list that is not JSON is taken as a string, which
+// certify_info and process_img_url_list read as one URL). It applies the
+// same rules as the records: amounts exactly in fen, Beijing times, contactl.
+// Raw is the fields as a JSON object. Repeated fields are refused by the
+// verifier before this runs; the first value is read. Errors wrap
+// ErrMalformed.
+func decodeAlipayFields(fields url.Values) (*AlipayComplaint, error) {
+	obj := make(map[string]json.RawMessage, len(fields))
+	for k, vs := range fields {
+		if len(vs) == 0 {
+			continue
+		}
+		v := vs[0]
+		if slices.Contains(alipayJSONFields, k) && json.Valid([]byte(v)) {
+			obj[k] = json.RawMessage(v)
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, httpc.ProviderText(k), err)
+		}
+		obj[k] = b
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	var a AlipayComplaint
+	if err := json.Unmarshal(b, &a); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return &a, nil
 }

@@ -692,3 +692,32 @@ func TestAlipayComplaintRedacted(t *testing.T) {
 		t.Error("print lost the non-personal fields")
 	}
 }
+
+// The Alipay complaint notification's form decodes with the records' rules.
+func TestDecodeAlipayFields(t *testing.T) {
+	form := url.Values{
+		"cusid": {testCusID}, "appid": {testAppID}, "signtype": {"RSA"}, "sign": {"s"}, "paychnl": {"ALIPAY"},
+		"task_id": {"TK1"}, "complain_amount": {"100000.00"}, "complain_content": {"未收到商品"},
+		"complaint_trade_info_list": {`[{"trade_no":"T1","out_no":"O1","amount":"0.01"}]`},
+		"contact":                   {"13800138000"}, "gmt_complain": {"2024-11-20 10:00:00"}, "gmt_overdue": {"2024-11-27 10:00:00"},
+		"gmt_process": {""}, "gmt_risk_finish_time": {""}, "opposite_name": {"张三"}, "opposite_pid": {"2088"},
+		"status": {"WAIT_PROCESS"}, "status_description": {"待处理"}, "certify_info": {"https://example.invalid/1.jpg"},
+	}
+	a, err := decodeAlipayFields(form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ComplainAmount != 10000000 || a.TaskID != "TK1" || a.Status != AlipayStatusWaitProcess || a.Contact != "13800138000" ||
+		!a.GmtComplain.Equal(time.Date(2024, 11, 20, 10, 0, 0, 0, cntime.Zone)) || !a.GmtProcess.IsZero() ||
+		!reflect.DeepEqual(a.ComplaintTradeInfoList, []AlipayTrade{{TradeNo: "T1", OutNo: "O1", Amount: 1}}) ||
+		!reflect.DeepEqual(a.CertifyInfo, []string{"https://example.invalid/1.jpg"}) || !json.Valid(a.Raw) ||
+		!strings.Contains(string(a.Raw), `"paychnl":"ALIPAY"`) {
+		t.Fatalf("%#v", alipayFields(*a))
+	}
+	for k, v := range map[string]string{"complain_amount": "1.001", "gmt_complain": "soon", "complaint_trade_info_list": `[{"amount":"x"}]`} {
+		bad := url.Values{k: {v}}
+		if a, err := decodeAlipayFields(bad); a != nil || !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s=%s: %v, %v", k, v, a, err)
+		}
+	}
+}
