@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/go-resty/resty/v2"
 
@@ -106,6 +107,8 @@ type Client struct {
 	versions            map[string]string
 	http                *resty.Client
 	log                 *slog.Logger
+	// now is the client's clock (option.WithClock), for timestamp fields.
+	now func() time.Time
 	// randomStr makes randomstr; tests replace it to sign fixed vectors.
 	randomStr func() (string, error)
 }
@@ -165,6 +168,7 @@ func NewClient(creds Credentials, opts ...option.Option) (*Client, error) {
 		versions:  own.versions,
 		http:      httpc.New(ho),
 		log:       s.LoggerOrDiscard(),
+		now:       s.ClockOrNow(),
 		randomStr: newRandomStr,
 	}, nil
 }
