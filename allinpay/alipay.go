@@ -187,10 +187,10 @@ func (c *Client) subMerchant(merchantNo, requested string) string {
 // ID when that matters. r is not modified.
 func (c *Client) AllAlipayComplaints(ctx context.Context, r *ListAlipayComplaintsRequest) iter.Seq2[*AlipayComplaint, error] {
 	if err := complaint.CheckContext(ctx); err != nil {
-		return failed[AlipayComplaint](err)
+		return paging.Failed[AlipayComplaint](err)
 	}
 	if err := checkAlipayList(r); err != nil {
-		return failed[AlipayComplaint](err)
+		return paging.Failed[AlipayComplaint](err)
 	}
 	req := *r
 	if req.PageSize == 0 {

@@ -73,8 +73,6 @@ func newUploadClient(t *testing.T, st SignType, records func() string) (*Client,
 	return c, &got
 }
 
-var pngBytes = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR rest of a picture")
-
 func TestUploadAlipayFile(t *testing.T) {
 	for _, st := range signTypes {
 		t.Run(string(st), func(t *testing.T) {

@@ -149,7 +149,7 @@ func (c *Client) GetTransactionComplaint(ctx context.Context, r *GetTransactionC
 	case len(r.ComplaintOrderID) > 32:
 		return nil, &complaint.ValidationError{Field: "complaintorderid", Reason: "is longer than 32 characters"}
 	}
-	form := orderDetailForm{Timestamp: cntime.Format(time.Now(), cntime.CompactSecond), GetTransactionComplaintRequest: *r}
+	form := orderDetailForm{Timestamp: cntime.Format(c.now(), cntime.CompactSecond), GetTransactionComplaintRequest: *r}
 	resp, err := c.call(ctx, orderDetailEndpoint, &form)
 	if err != nil {
 		return nil, err
