@@ -115,7 +115,9 @@ func (a AlipayNotification) LogValue() slog.Value {
 }
 
 // String is the LogValue summary.
-func (a AlipayNotification) String() string { return summary("allinpay.AlipayNotification", a.LogValue()) }
+func (a AlipayNotification) String() string {
+	return summary("allinpay.AlipayNotification", a.LogValue())
+}
 
 // GoString is String, so %#v masks as well.
 func (a AlipayNotification) GoString() string { return a.String() }
