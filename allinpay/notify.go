@@ -186,11 +186,13 @@ func (f Fields) Get(key string) string { return f[key] }
 // checked with the client's sign type. Only then is anything decoded.
 //
 // Allinpay signs every merchant's notifications with the same key, so the
-// signature alone does not say the notification is this client's: a sent
-// appid must be the client's, and cusid, which must be present, must be the
-// client's for a merchant. A client built with an OrgID (an agent or a
-// group) does not know its sub-merchants: it takes any cusid, and refuses
-// only a sent orgid other than its own. A mismatch is ErrOtherMerchant.
+// signature alone does not say the notification is this client's. For a
+// merchant, cusid (which every notification must carry) must be the
+// client's, and appid too when sent. A client built with an OrgID (an agent
+// or a group) does not know its sub-merchants, and whether a sub-merchant's
+// notification carries the agent's appid or its own is not documented: it
+// takes any cusid; a sent orgid must be its own, and decides alone; without
+// one, a sent appid must be its own. A mismatch is ErrOtherMerchant.
 //
 // Errors: complaint.ErrBodyTooLarge; complaint.ErrSignatureInvalid for a
 // missing, forged or tampered signature and for a signtype this package
@@ -453,13 +455,21 @@ func decodeAlipayNotification(f Fields) (*AlipayNotification, error) {
 // checkRecipient refuses a verified notification about a merchant the client
 // does not speak for (see Verify).
 func (c *Client) checkRecipient(n *Notification) error {
+	field := ""
 	switch {
+	case c.orgid != "" && n.OrgID != "":
+		// Allinpay names the agent or group: that binds, whatever appid a
+		// sub-merchant's notification carries.
+		if n.OrgID != c.orgid {
+			field = "orgid"
+		}
 	case n.AppID != "" && n.AppID != c.appid:
-		return fmt.Errorf("%w: %w: appid is not the client's", complaint.ErrMalformedNotification, ErrOtherMerchant)
+		field = "appid"
 	case c.orgid == "" && n.CusID != c.cusid:
-		return fmt.Errorf("%w: %w: cusid is not the client's", complaint.ErrMalformedNotification, ErrOtherMerchant)
-	case c.orgid != "" && n.OrgID != "" && n.OrgID != c.orgid:
-		return fmt.Errorf("%w: %w: orgid is not the client's", complaint.ErrMalformedNotification, ErrOtherMerchant)
+		field = "cusid"
+	}
+	if field != "" {
+		return fmt.Errorf("%w: %w: %s is not the client's", complaint.ErrMalformedNotification, ErrOtherMerchant, field)
 	}
 	return nil
 }

@@ -413,7 +413,8 @@ func TestVerifyRecipient(t *testing.T) {
 		m := wxNotification(SignRSA, "CREATE_COMPLAINT")
 		change(m)
 		n, err := c.Verify(context.Background(), nil, body(f.notification(m)))
-		if !errors.Is(err, ErrOtherMerchant) || !errors.Is(err, complaint.ErrMalformedNotification) || n != nil {
+		if !errors.Is(err, ErrOtherMerchant) || !errors.Is(err, complaint.ErrMalformedNotification) || n != nil ||
+			!strings.Contains(err.Error(), strings.Fields(name)[1]) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
@@ -448,10 +449,20 @@ func TestVerifyRecipient(t *testing.T) {
 	if _, err := agent.Verify(context.Background(), nil, body(f.notification(m))); !errors.Is(err, ErrOtherMerchant) {
 		t.Fatalf("other orgid: %v", err)
 	}
+	// Without orgid the appid binds; with its own orgid, a sub-merchant's
+	// own appid is taken.
 	m = wxNotification(SignRSA, "CREATE_COMPLAINT")
 	m["appid"] = "00000052"
-	if _, err := agent.Verify(context.Background(), nil, body(f.notification(m))); !errors.Is(err, ErrOtherMerchant) {
+	if _, err := agent.Verify(context.Background(), nil, body(f.notification(m))); !errors.Is(err, ErrOtherMerchant) || !strings.Contains(err.Error(), "appid") {
 		t.Fatalf("agent, other appid: %v", err)
+	}
+	m["orgid"] = creds.OrgID
+	if n := mustVerify(t, agent, f.notification(m)); n.AppID != "00000052" {
+		t.Fatalf("agent, sub-merchant appid: %+v", n)
+	}
+	m["orgid"] = "660581000000002"
+	if _, err := agent.Verify(context.Background(), nil, body(f.notification(m))); !errors.Is(err, ErrOtherMerchant) || !strings.Contains(err.Error(), "orgid") {
+		t.Fatalf("agent, other orgid and appid: %v", err)
 	}
 }
 
