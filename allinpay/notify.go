@@ -1,6 +1,7 @@
 package allinpay
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -338,7 +339,7 @@ func decodeNotification(form url.Values, st SignType) (*Notification, error) {
 type jsonText string
 
 func (t *jsonText) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
+	if bytes.HasPrefix(b, []byte{'"'}) {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err

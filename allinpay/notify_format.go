@@ -125,10 +125,10 @@ func (a AlipayNotification) GoString() string { return a.String() }
 // Format prints String for every verb.
 func (a AlipayNotification) Format(s fmt.State, _ rune) { _, _ = s.Write([]byte(a.String())) }
 
-// appendNonEmpty appends key/value pairs as string attributes, leaving out
-// empty values.
+// appendNonEmpty appends key/value pairs (kv has an even length) as string
+// attributes, leaving out empty values.
 func appendNonEmpty(attrs []slog.Attr, kv ...string) []slog.Attr {
-	for i := 0; i+1 < len(kv); i += 2 {
+	for i := 0; i < len(kv); i += 2 {
 		if kv[i+1] != "" {
 			attrs = append(attrs, slog.String(kv[i], kv[i+1]))
 		}

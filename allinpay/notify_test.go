@@ -713,6 +713,13 @@ func TestNotificationPrinting(t *testing.T) {
 	if fs := n.Fields.String(); !strings.Contains(fs, "contact="+redacted) || !strings.Contains(fs, "task_id=TK20240523000001") || !strings.Contains(fs, "gmt_process= ") {
 		t.Fatalf("fields: %s", fs)
 	}
+	if !strings.Contains(s, "complain_content="+redacted) {
+		t.Fatalf("summary does not show that there is a text: %s", s)
+	}
+	delete(m, "complain_content")
+	if s := mustVerify(t, c, f.notification(m)).String(); strings.Contains(s, "complain_content") {
+		t.Fatalf("summary shows an absent text: %s", s)
+	}
 	// A complaint notification prints its ids.
 	wn := mustVerify(t, c, f.notification(wxNotification(SignRSA, "CREATE_COMPLAINT")))
 	if s := wn.String(); !strings.Contains(s, "complaint_id="+testComplaintID) || !strings.Contains(s, "action_type=CREATE_COMPLAINT") {
