@@ -337,8 +337,6 @@ func (a AlipayComplaint) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
 }
 
-const redacted = "[redacted]"
-
 // alipayResult is the result part of an Alipay answer inside records: code
 // "10000" is success.
 type alipayResult struct {

@@ -21,7 +21,7 @@ import (
 func BenchmarkVerifyNotification(b *testing.B) {
 	for _, st := range signTypes {
 		c, fake := newTestClient(b, st)
-		form := fake.notification(alipayFields(st))
+		form := fake.notification(alipayNotifyFields(st))
 		body := []byte(form.Encode())
 		msg := rule.Build(signing.ParamsFromValues(form), nil)
 		sig, err := base64.StdEncoding.DecodeString(form.Get("sign"))

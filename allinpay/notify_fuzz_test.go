@@ -23,7 +23,7 @@ func FuzzVerifyNotification(f *testing.F) {
 	viol["risktype"], viol["resource"] = "VIOLATION", `{"record_id":"R1","punish_time":"2024-05-23 10:00:00"}`
 	unknown := wxNotification(SignRSA, "")
 	unknown["risktype"], unknown["resource"] = "FREEZE", "x"
-	for _, m := range []map[string]string{wxNotification(SignRSA, "CREATE_COMPLAINT"), wxv2, viol, unknown, alipayFields(SignRSA)} {
+	for _, m := range []map[string]string{wxNotification(SignRSA, "CREATE_COMPLAINT"), wxv2, viol, unknown, alipayNotifyFields(SignRSA)} {
 		f.Add(fake.notification(m).Encode())
 	}
 	f.Add("signtype=RSA&sign=AA%3D%3D&cusid=1")

@@ -34,7 +34,7 @@ func wxNotification(st SignType, action string) map[string]string {
 }
 
 // alipayFields are the fields of an Alipay complaint notification (§5.2).
-func alipayFields(st SignType) map[string]string {
+func alipayNotifyFields(st SignType) map[string]string {
 	return map[string]string{
 		"appid": testAppID, "cusid": testCusID, "signtype": string(st),
 		"id": "2024052300000123", "task_id": "TK20240523000001", "status": "WAIT_PROCESS",
@@ -135,7 +135,7 @@ func TestVerifyViolation(t *testing.T) {
 func TestVerifyAlipayNotification(t *testing.T) {
 	for _, st := range signTypes {
 		c, f := newTestClient(t, st)
-		m := alipayFields(st)
+		m := alipayNotifyFields(st)
 		n := mustVerify(t, c, f.notification(m))
 		a := n.Alipay
 		if n.RiskType != "" || a == nil || n.Complaint != nil || n.Violation != nil {
@@ -166,7 +166,7 @@ func TestVerifyAlipayNotification(t *testing.T) {
 	// No paychnl is Alipay too; another paychnl is a notification of a kind
 	// this package does not know.
 	c, f := newTestClient(t, SignRSA)
-	m := alipayFields(SignRSA)
+	m := alipayNotifyFields(SignRSA)
 	delete(m, "paychnl")
 	if n := mustVerify(t, c, f.notification(m)); n.Alipay == nil || n.Alipay.TaskID != m["task_id"] {
 		t.Fatal("no paychnl: not decoded as Alipay")
@@ -195,7 +195,7 @@ func TestVerifyUnknownRiskType(t *testing.T) {
 func TestVerifyTampered(t *testing.T) {
 	for _, st := range signTypes {
 		c, f := newTestClient(t, st)
-		for _, m := range []map[string]string{wxNotification(st, "USER_RESPONSE"), alipayFields(st)} {
+		for _, m := range []map[string]string{wxNotification(st, "USER_RESPONSE"), alipayNotifyFields(st)} {
 			form := f.notification(m)
 			for k := range form {
 				if k == "sign" || form.Get(k) == "" {
@@ -367,7 +367,7 @@ func TestVerifyMalformedContent(t *testing.T) {
 		return m
 	}
 	ali := func(k, v string) map[string]string {
-		m := alipayFields(SignRSA)
+		m := alipayNotifyFields(SignRSA)
 		m[k] = v
 		return m
 	}
@@ -528,7 +528,7 @@ func TestReceiverEvents(t *testing.T) {
 		t.Fatal("raw resource")
 	}
 
-	am := alipayFields(SignRSA)
+	am := alipayNotifyFields(SignRSA)
 	e = receive(t, r, f.notification(am))
 	if e.Ref != (complaint.Ref{Provider: complaint.Allinpay, ID: am["id"], Channel: complaint.ChannelAlipay}) ||
 		e.Kind != complaint.KindCreated || e.ProviderKind != "WAIT_PROCESS" ||
@@ -586,7 +586,7 @@ func TestEventIDs(t *testing.T) {
 		if e := receive(t, r, f.notification(m)); e.ID == later.ID {
 			t.Fatalf("%s: an added field does not change the id", st)
 		}
-		am := alipayFields(st)
+		am := alipayNotifyFields(st)
 		a1 := receive(t, r, f.notification(am))
 		am["status"], am["gmt_process"] = "PROCESSED", "2024-05-24 09:00:00"
 		a2 := receive(t, r, f.notification(am))
@@ -682,7 +682,7 @@ func TestAck(t *testing.T) {
 // leaves out the buyer's text and the signature.
 func TestNotificationPrinting(t *testing.T) {
 	c, f := newTestClient(t, SignRSA)
-	m := alipayFields(SignRSA)
+	m := alipayNotifyFields(SignRSA)
 	m["later_personal_field"] = "身份证 110101199001011234"
 	form := f.notification(m)
 	n := mustVerify(t, c, form)
