@@ -78,7 +78,7 @@ func readObject(b []byte) ([]Field, error) {
 		if err := dec.Decode(&raw); err != nil {
 			return nil, malformed("bad JSON")
 		}
-		fields = append(fields, Field{Key: key, Value: signedText(raw), Raw: raw})
+		fields = append(fields, JSONField(key, raw))
 	}
 	if _, err := dec.Token(); err != nil { // the closing '}'
 		return nil, malformed("bad JSON")
@@ -90,8 +90,12 @@ func readObject(b []byte) ([]Field, error) {
 }
 
 // signedText is the text a rule signs for a JSON value (see Field.Value).
-// raw was checked by the decoder, so a string always unquotes.
+// A string that does not unquote (invalid JSON, which the decoder never
+// hands over) and empty raw text are "".
 func signedText(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
 	switch raw[0] {
 	case '"':
 		var s string

@@ -27,6 +27,13 @@ type Field struct {
 	Raw json.RawMessage
 }
 
+// JSONField returns the Field a receiver reads for the JSON member key: raw,
+// with Value as the rules sign it. raw must be valid JSON (as json.Marshal
+// gives); changxiangtest builds notifications with it.
+func JSONField(key string, raw json.RawMessage) Field {
+	return Field{Key: key, Value: signedText(raw), Raw: raw}
+}
+
 // IsNull reports whether the value was JSON null.
 func (f Field) IsNull() bool { return string(f.Raw) == "null" }
 
