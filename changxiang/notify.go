@@ -116,11 +116,8 @@ func (c *Client) Verify(ctx context.Context, header http.Header, body []byte) (*
 // typed fills a Notification from a verified envelope.
 func typed(env *envelope, sig string) (*Notification, error) {
 	n := &Notification{Sign: sig, Fields: env.data}
-	errNo, _ := lookup(env.top, "err_no")
-	errMsg, _ := lookup(env.top, "err_msg")
-	status, _ := lookup(env.results, "status")
-	errField, _ := lookup(env.results, "error")
-	n.ErrNo, n.ErrMsg, n.Status, n.Error = errNo.Value, errMsg.Value, status.Value, errField.Raw
+	n.ErrNo, n.ErrMsg = signedText(env.ErrNo), signedText(env.ErrMsg)
+	n.Status, n.Error = signedText(env.Results.Status), env.Results.Error
 	for _, f := range env.data {
 		if err := n.set(f); err != nil {
 			return nil, err
