@@ -368,7 +368,7 @@ func TestMalformedBodies(t *testing.T) {
 	}
 	// The envelope is not signed: of two results members the last is read,
 	// as encoding/json does, and its data must verify.
-	goodResults := good[strings.Index(good, `"results":`):len(good)-1]
+	goodResults := good[strings.Index(good, `"results":`) : len(good)-1]
 	if _, err := c.Verify(ctx, nil, []byte(`{`+goodResults+`,"results":{"data":{"order_no":"x","sign":"AA"}}}`)); !errors.Is(err, complaint.ErrSignatureInvalid) {
 		t.Errorf("forged last results: %v", err)
 	}

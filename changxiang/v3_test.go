@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -33,10 +34,10 @@ func TestCreatePay(t *testing.T) {
 	// coreutils md5sum of "app_key=cxtest-app-key&api_domain=shop.example.com&goods_id=G100&goods_num=2
 	// &order_id=M202411150001&is_mobile=1&key=cx-test-secret".
 	const sign = "703e85dd9ccdeade73fbc76071473f15"
-	var got http.Header
+	var got url.Values
 	mt.RegisterResponder(http.MethodGet, V3BaseURL+"create_pay", func(r *http.Request) (*http.Response, error) {
 		q := r.URL.Query()
-		got = http.Header(q)
+		got = q
 		return httpmock.NewStringResponse(200, `{"code":200,"data":{"pay_url":"https://pay/x","qr_code":"qr","pay_list":[{"id":1,"pay_url":"https://pay/1"},{"id":"wx","pay_url":"https://pay/2"}]}}`), nil
 	})
 	req := payReq
