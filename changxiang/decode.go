@@ -50,6 +50,33 @@ func decodeEnvelope(body []byte) (*envelope, error) {
 	return &env, nil
 }
 
+// EncodeNotification writes the body the platform sends around data fields:
+// the published envelope ({"err_no":0,"err_msg":"success","results":
+// {"status":200,"error":null,"data":{...}}}), compact, with the fields in
+// the given order as their Raw JSON text (a field without Raw as a JSON
+// string of its Value). Add the sign field first (Rule.Sign); it does not
+// check the fields. changxiangtest builds its notifications with it.
+func EncodeNotification(data []Field) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"err_no":0,"err_msg":"success","results":{"status":200,"error":null,"data":{`)
+	for i, f := range data {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		key, _ := json.Marshal(f.Key)
+		b.Write(key)
+		b.WriteByte(':')
+		if f.Raw == nil {
+			raw, _ := json.Marshal(f.Value)
+			b.Write(raw)
+		} else {
+			b.Write(f.Raw)
+		}
+	}
+	b.WriteString(`}}}`)
+	return b.Bytes()
+}
+
 // malformed is a complaint.ErrMalformedNotification with a reason that holds
 // no received value.
 func malformed(reason string) error {

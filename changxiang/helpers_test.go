@@ -67,21 +67,7 @@ func dataFields(t testing.TB, body []byte) []Field {
 }
 
 // buildBody writes an envelope around fields, compact, in their order.
-func buildBody(fields []Field) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"err_no":0,"err_msg":"success","results":{"status":200,"error":null,"data":{`)
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(f.Key)
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(f.Raw)
-	}
-	b.WriteString(`}}}`)
-	return b.Bytes()
-}
+func buildBody(fields []Field) []byte { return EncodeNotification(fields) }
 
 // signed returns fields with their sign (added or replaced) computed by r.
 func signed(fields []Field, r Rule) []Field {

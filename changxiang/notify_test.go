@@ -177,6 +177,10 @@ func TestValuesSignedAsReceived(t *testing.T) {
 	if got := RuleFixedOrder.Sign(fields, secret()); got != fixed {
 		t.Fatalf("fixed-order sign %s, want %s", got, fixed)
 	}
+	enc := EncodeNotification([]Field{{Key: "a", Value: "x<"}, JSONField("b", []byte(`1.50`)), JSONField("c", []byte(`null`))})
+	if string(enc) != `{"err_no":0,"err_msg":"success","results":{"status":200,"error":null,"data":{"a":"x\u003c","b":1.50,"c":null}}}` {
+		t.Errorf("EncodeNotification = %s", enc)
+	}
 	if got := JSONField("k", nil).Value; got != "" {
 		t.Errorf("empty raw: %q", got)
 	}

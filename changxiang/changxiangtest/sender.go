@@ -236,19 +236,7 @@ func (s *Sender) body(c Complaint, sign *string) ([]byte, error) {
 	if err := add("sign", sig); err != nil {
 		return nil, err
 	}
-	var data bytes.Buffer
-	data.WriteByte('{')
-	for i, f := range fields {
-		if i > 0 {
-			data.WriteByte(',')
-		}
-		key, _ := json.Marshal(f.Key)
-		data.Write(key)
-		data.WriteByte(':')
-		data.Write(f.Raw)
-	}
-	data.WriteByte('}')
-	return []byte(`{"err_no":0,"err_msg":"success","results":{"status":200,"error":null,"data":` + data.String() + `}}`), nil
+	return changxiang.EncodeNotification(fields), nil
 }
 
 func orNull(s string) any {
