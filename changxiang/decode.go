@@ -134,10 +134,9 @@ func signedText(raw json.RawMessage) string {
 		// Most values hold no escape and are valid UTF-8: their content is
 		// the text between the quotes, which saves json.Unmarshal's
 		// reflection (see BenchmarkVerify).
-		if n := len(raw); n >= 2 && raw[n-1] == '"' {
-			if inner := raw[1 : n-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-				return string(inner)
-			}
+		inner, closed := bytes.CutSuffix(raw[1:], []byte{'"'})
+		if closed && bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+			return string(inner)
 		}
 		var s string
 		_ = json.Unmarshal(raw, &s)

@@ -181,6 +181,14 @@ func TestValuesSignedAsReceived(t *testing.T) {
 	if string(enc) != `{"err_no":0,"err_msg":"success","results":{"status":200,"error":null,"data":{"a":"x\u003c","b":1.50,"c":null}}}` {
 		t.Errorf("EncodeNotification = %s", enc)
 	}
+	// Strings: escapes decoded (also a leading one), invalid UTF-8 as
+	// encoding/json reads it, and broken text (never handed over by the
+	// decoder) as "".
+	for raw, want := range map[string]string{`"\u0041b"`: "Ab", `"a\"b"`: `a"b`, "\"\xffa\"": "\uFFFDa", `"`: "", `"abc`: "", `""`: "", `"x"`: "x"} {
+		if got := JSONField("k", []byte(raw)).Value; got != want {
+			t.Errorf("JSONField(%s).Value = %q, want %q", raw, got, want)
+		}
+	}
 	if got := JSONField("k", nil).Value; got != "" {
 		t.Errorf("empty raw: %q", got)
 	}
@@ -594,6 +602,11 @@ func TestClientConstruction(t *testing.T) {
 	}
 	if _, err := NewClient(Credentials{Secret: secret()}, WithRule(Rule{})); !errors.Is(err, errZeroRule) {
 		t.Errorf("zero rule: %v", err)
+	}
+	for _, st := range []int{200, 204, 299} {
+		if _, err := NewClient(Credentials{Secret: secret()}, WithAck(complaint.Ack{Status: st})); err != nil {
+			t.Errorf("ack status %d refused: %v", st, err)
+		}
 	}
 	for _, st := range []int{199, 300, 500} {
 		if _, err := NewClient(Credentials{Secret: secret()}, WithAck(complaint.Ack{Status: st})); err == nil {
