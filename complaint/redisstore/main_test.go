@@ -30,6 +30,9 @@ var noRedis string
 func TestMain(m *testing.M) { os.Exit(runTests(m)) }
 
 func runTests(m *testing.M) int {
+	// go-redis logs every failed dial; the tests that stop Redis on purpose
+	// would fill the output.
+	redis.SetLogger(quietLogger{})
 	srv, err := startRedis()
 	if err != nil {
 		if redisRequired() {
@@ -199,3 +202,7 @@ func uniquePrefix(tb testing.TB) string {
 	prefixSeq.n++
 	return "tousu-test:" + strconv.Itoa(os.Getpid()) + ":" + strconv.Itoa(prefixSeq.n) + ":" + tb.Name() + ":"
 }
+
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
