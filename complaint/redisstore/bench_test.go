@@ -38,8 +38,6 @@ func BenchmarkClaimCommit(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.StopTimer()
-	deletePrefix(b, srv, prefix)
 }
 
 func BenchmarkBareSetNXPXSet(b *testing.B) {
@@ -59,29 +57,5 @@ func BenchmarkBareSetNXPXSet(b *testing.B) {
 		if err := rdb.Set(ctx, key, "done", time.Minute).Err(); err != nil {
 			b.Fatal(err)
 		}
-	}
-	b.StopTimer()
-	deletePrefix(b, srv, prefix)
-}
-
-// deletePrefix removes a benchmark's keys, so repeated runs against an
-// external server leave nothing behind.
-func deletePrefix(b *testing.B, srv *redisServer, prefix string) {
-	rdb := srv.client(b)
-	ctx := context.Background()
-	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-		if len(keys) == 1000 {
-			rdb.Del(ctx, keys...)
-			keys = keys[:0]
-		}
-	}
-	if len(keys) > 0 {
-		rdb.Del(ctx, keys...)
-	}
-	if err := iter.Err(); err != nil {
-		b.Fatal(err)
 	}
 }

@@ -195,12 +195,38 @@ var prefixSeq struct {
 }
 
 // uniquePrefix namespaces one test's keys, so tests sharing a server (and an
-// external server's other users) never see each other's.
+// external server's other users) never see each other's, and deletes them
+// when the test ends.
 func uniquePrefix(tb testing.TB) string {
 	prefixSeq.Lock()
-	defer prefixSeq.Unlock()
 	prefixSeq.n++
-	return "tousu-test:" + strconv.Itoa(os.Getpid()) + ":" + strconv.Itoa(prefixSeq.n) + ":" + tb.Name() + ":"
+	p := "tousu-test:" + strconv.Itoa(os.Getpid()) + ":" + strconv.Itoa(prefixSeq.n) + ":" + tb.Name() + ":"
+	prefixSeq.Unlock()
+	if testRedis != nil {
+		tb.Cleanup(func() { testRedis.deletePrefix(tb, p) })
+	}
+	return p
+}
+
+// deletePrefix removes the keys under prefix (SCAN, then DEL in batches).
+func (s *redisServer) deletePrefix(tb testing.TB, prefix string) {
+	c := redis.NewClient(&redis.Options{Addr: s.addr, DialTimeout: time.Second})
+	defer c.Close()
+	ctx := context.Background()
+	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		if keys = append(keys, iter.Val()); len(keys) == 1000 {
+			c.Del(ctx, keys...)
+			keys = keys[:0]
+		}
+	}
+	if len(keys) > 0 {
+		c.Del(ctx, keys...)
+	}
+	if err := iter.Err(); err != nil {
+		tb.Errorf("deleting the test keys under %q: %v", prefix, err)
+	}
 }
 
 type quietLogger struct{}
