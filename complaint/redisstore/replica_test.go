@@ -53,6 +53,17 @@ func (s *recordingSink) add(id string) {
 	s.seen[id]++
 }
 
+// HandleEvent records e and accepts it.
+func (s *recordingSink) HandleEvent(_ context.Context, e *complaint.Event) error {
+	s.add(e.ID)
+	return nil
+}
+
+// everyReplica gives every replica of a cluster the same sink.
+func everyReplica(s complaint.Sink) func(int) complaint.Sink {
+	return func(int) complaint.Sink { return s }
+}
+
 func (s *recordingSink) count(id string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -213,10 +224,7 @@ func TestReplicaDiesMidSink(t *testing.T) {
 				return errors.New("replica 0 died")
 			})
 		}
-		return complaint.SinkFunc(func(_ context.Context, e *complaint.Event) error {
-			alive.add(e.ID)
-			return nil
-		})
+		return alive
 	}, complaint.WithLease(lease), complaint.WithCallbackTimeout(lease/2))
 	var once sync.Once
 	wakeDead := func() { once.Do(func() { close(wake) }) }
@@ -286,12 +294,7 @@ func TestRedisRestart(t *testing.T) {
 		t.Skip("TOUSU_REDIS_ADDR is set: the test restarts only a redis-server it started itself")
 	}
 	sink := &recordingSink{}
-	c := newCluster(t, srv.addr, 2, func(int) complaint.Sink {
-		return complaint.SinkFunc(func(_ context.Context, e *complaint.Event) error {
-			sink.add(e.ID)
-			return nil
-		})
-	})
+	c := newCluster(t, srv.addr, 2, everyReplica(sink))
 	c.deliverUntilOK(t, 0, "before", 10*time.Second, nil)
 
 	srv.kill()
@@ -353,12 +356,7 @@ func TestRedisRestart(t *testing.T) {
 func TestConnectionsCut(t *testing.T) {
 	srv := needRedis(t)
 	sink := &recordingSink{}
-	c := newCluster(t, srv.addr, 2, func(int) complaint.Sink {
-		return complaint.SinkFunc(func(_ context.Context, e *complaint.Event) error {
-			sink.add(e.ID)
-			return nil
-		})
-	})
+	c := newCluster(t, srv.addr, 2, everyReplica(sink))
 	for i := range c.replicas { // each replica has a pooled connection now
 		c.deliverUntilOK(t, i, fmt.Sprintf("warm-%d", i), 10*time.Second, nil)
 	}
