@@ -25,7 +25,9 @@ func TestDefaultDeadlineRule(t *testing.T) {
 func TestEstimateDueAt(t *testing.T) {
 	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	own := created.Add(5 * time.Hour)
-	hours := func(h int) DeadlineRule { return func(*Complaint) time.Duration { return time.Duration(h) * time.Hour } }
+	hours := func(h int) DeadlineRule {
+		return func(*Complaint) time.Duration { return time.Duration(h) * time.Hour }
+	}
 	for _, tt := range []struct {
 		name    string
 		c       Complaint
