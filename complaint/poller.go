@@ -389,7 +389,7 @@ func (p *Poller) poll(ctx context.Context, t *pollTarget, minInterval time.Durat
 	}
 	cctx, cancel := context.WithTimeout(ctx, p.lease)
 	c := &cycle{p: p, t: t, now: start, open: map[string]*openRef{}}
-	watermark, err := c.run(cctx, tk.Watermark)
+	watermark, err := c.runSafe(cctx, tk.Watermark)
 	cancel()
 	// The lease is released even when ctx is done.
 	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -418,6 +418,18 @@ type cycle struct {
 type openRef struct {
 	ref  Ref
 	seen bool // listed or re-read in this cycle
+}
+
+// runSafe is run with a panic in the source or the state turned into an
+// error matching ErrInternal, so that one broken source neither kills the
+// process nor keeps its lease.
+func (c *cycle) runSafe(ctx context.Context, watermark time.Time) (w time.Time, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			w, err = time.Time{}, fmt.Errorf("%w: panic while polling (%T)", ErrInternal, v)
+		}
+	}()
+	return c.run(ctx, watermark)
 }
 
 // run lists the window, then re-reads the open complaints the window did

@@ -1017,3 +1017,28 @@ func TestPollerLogsNoBuyerData(t *testing.T) {
 		}
 	}
 }
+
+// panickySource panics in List.
+type panickySource struct{ *memSource }
+
+func (panickySource) List(context.Context, ListOptions) iter.Seq2[*Complaint, error] {
+	return func(func(*Complaint, error) bool) { panic("provider bug") }
+}
+
+// A panicking source fails its poll and frees its lease; the other sources
+// are polled.
+func TestPollerRecoversSourcePanic(t *testing.T) {
+	clk := clockAt(pollBase)
+	state := NewMemoryPollState()
+	log := &eventLog{}
+	p := newTestPoller(t, log, clk, []PollSource{{Name: "bad", Source: panickySource{newMemSource("mem")}},
+		{Name: "good", Source: newMemSource("mem", pending("a", pollBase.Add(-time.Hour)))}}, WithPollState(state))
+	err := p.PollOnce(context.Background())
+	if !errors.Is(err, ErrInternal) || !strings.Contains(err.Error(), `poll "bad"`) || strings.Contains(err.Error(), `poll "good"`) {
+		t.Fatalf("PollOnce = %v, want ErrInternal for the bad source only", err)
+	}
+	wantEvents(t, log, "created:a")
+	if tk, _ := state.BeginPoll(context.Background(), "bad", clk.now(), 0, time.Minute); !tk.Granted() {
+		t.Fatal("the panicking poll kept its lease")
+	}
+}
