@@ -11,7 +11,9 @@ import (
 
 // listSource is a provider held in memory; a provider package's Adapter
 // (wechatpay, payjs, ...) stands here in real code.
-type listSource struct{ complaints map[string]*complaint.Complaint }
+type listSource struct {
+	complaints map[string]*complaint.Complaint
+}
 
 func (s *listSource) Provider() complaint.Provider { return complaint.WeChatPay }
 

@@ -133,11 +133,7 @@ func WithPollInterval(d time.Duration) PollerOption {
 // WithPollOverlap sets how far each window reaches back before the end of
 // the last one; d < 0 keeps DefaultPollOverlap, 0 means no overlap.
 func WithPollOverlap(d time.Duration) PollerOption {
-	return func(p *Poller) {
-		if d >= 0 {
-			p.overlap = d
-		}
-	}
+	return func(p *Poller) { p.overlap = nonNegative(d, p.overlap) }
 }
 
 // WithPollLease sets how long one poll of a source may take, holding its
@@ -186,11 +182,7 @@ func WithDeadlineMargin(d time.Duration) PollerOption {
 // WithRereadSpacing sets the pause between two Get calls that re-read open
 // complaints; d < 0 keeps DefaultRereadSpacing, 0 means none.
 func WithRereadSpacing(d time.Duration) PollerOption {
-	return func(p *Poller) {
-		if d >= 0 {
-			p.spacing = d
-		}
-	}
+	return func(p *Poller) { p.spacing = nonNegative(d, p.spacing) }
 }
 
 // WithBackoff sets the wait after the first failed poll in a row (min) and
@@ -224,8 +216,17 @@ func WithPollerClock(now func() time.Time) PollerOption {
 	}
 }
 
+// positive is d when it is positive, otherwise def.
 func positive(d, def time.Duration) time.Duration {
 	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// nonNegative is d unless it is negative, otherwise def.
+func nonNegative(d, def time.Duration) time.Duration {
+	if d >= 0 {
 		return d
 	}
 	return def

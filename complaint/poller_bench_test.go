@@ -21,7 +21,7 @@ func (g genSource) Provider() Provider { return "gen" }
 func (g genSource) complaint(i int) *Complaint {
 	c := &Complaint{Provider: "gen", ID: "gen-" + strconv.Itoa(i), MerchantID: "1900000109", State: StateResolved,
 		ProviderState: "PROCESSED", Amount: CNY(int64(100 + i%900)), CreatedAt: pollBase.Add(time.Duration(i) * time.Second),
-		Orders: []Order{{TransactionID: "42000000" + strconv.Itoa(i), Amount: CNY(int64(100 + i%900))}},
+		Orders:  []Order{{TransactionID: "42000000" + strconv.Itoa(i), Amount: CNY(int64(100 + i%900))}},
 		Content: "商品与描述不符，要求退款", Refund: Refund{Requested: CNY(100)}}
 	if i < 50 {
 		c.State, c.ProviderState = StatePending, "PENDING"

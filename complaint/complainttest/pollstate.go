@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
@@ -63,6 +62,7 @@ func TestPollState(t *testing.T, newState PollStateFactory) {
 		wantTime(t, "NotBefore after a completed poll", tk.NotBefore, base.Add(interval))
 		// Another caller with a shorter interval is let through.
 		tk = mustBegin(t, s, "src", base.Add(time.Minute), 0, lease, true)
+		wantTime(t, "Watermark", tk.Watermark, base.Add(-time.Minute))
 		mustEnd(t, s, "src", tk.Token, time.Time{})
 		// The start that counts is now the later one.
 		tk = mustBegin(t, s, "src", base.Add(interval), interval, lease, false)
@@ -74,7 +74,7 @@ func TestPollState(t *testing.T, newState PollStateFactory) {
 		s := newState(t)
 		// A process starts polling and dies; it restarts every few seconds.
 		mustBegin(t, s, "payjs", base, interval, lease, true)
-		for at := base.Add(5 * time.Second); at.Before(base.Add(interval)); at = at.Add(7 * time.Minute) {
+		for at := base.Add(lease); at.Before(base.Add(interval)); at = at.Add(7 * time.Minute) {
 			tk := mustBegin(t, s, "payjs", at, interval, lease, false)
 			wantTime(t, fmt.Sprintf("NotBefore at %v", at.Sub(base)), tk.NotBefore, base.Add(interval))
 		}
@@ -84,9 +84,9 @@ func TestPollState(t *testing.T, newState PollStateFactory) {
 	t.Run("NotBeforeIsTheLaterOfLeaseAndInterval", func(t *testing.T) {
 		s := newState(t)
 		mustBegin(t, s, "src", base, time.Minute, lease, true)
-		tk := mustBegin(t, s, "src", base.Add(2*time.Minute), time.Minute, lease, false)
+		tk := mustBegin(t, s, "src", base.Add(lease-time.Second), time.Minute, lease, false)
 		wantTime(t, "NotBefore with the lease ending last", tk.NotBefore, base.Add(lease))
-		tk = mustBegin(t, s, "src", base.Add(2*time.Minute), interval, lease, false)
+		tk = mustBegin(t, s, "src", base.Add(lease-time.Second), interval, lease, false)
 		wantTime(t, "NotBefore with the interval ending last", tk.NotBefore, base.Add(interval))
 	})
 
@@ -94,13 +94,13 @@ func TestPollState(t *testing.T, newState PollStateFactory) {
 		s := newState(t)
 		tk := mustBegin(t, s, "src", base, time.Hour, lease, true)
 		mustEnd(t, s, "src", tk.Token, base)
-		mustBegin(t, s, "src", base.Add(50*time.Minute), time.Hour, lease, false)
+		mustBegin(t, s, "src", base.Add(time.Hour-time.Second), time.Hour, lease, false)
 		mustBegin(t, s, "src", base.Add(time.Hour), time.Hour, lease, true)
 	})
 
 	t.Run("WatermarkKeptByEndPoll", func(t *testing.T) {
 		s := newState(t)
-		w := base.Add(-30 * time.Second)
+		w := base
 		tk := mustBegin(t, s, "src", base, 0, lease, true)
 		mustEnd(t, s, "src", tk.Token, w)
 		tk = mustBegin(t, s, "src", base.Add(time.Minute), 0, lease, true)
@@ -167,20 +167,9 @@ func TestPollState(t *testing.T, newState PollStateFactory) {
 	t.Run("ConcurrentBeginPollOneWinner", func(t *testing.T) {
 		s := newState(t)
 		const n = 32
-		var wg sync.WaitGroup
 		tickets := make([]complaint.PollTicket, n)
 		errs := make([]error, n)
-		start := make(chan struct{})
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				tickets[i], errs[i] = s.BeginPoll(ctx, "hot", base, interval, lease)
-			}()
-		}
-		close(start)
-		wg.Wait()
+		together(n, func(i int) { tickets[i], errs[i] = s.BeginPoll(ctx, "hot", base, interval, lease) })
 		won := 0
 		for i := range n {
 			if errs[i] != nil {
