@@ -1042,3 +1042,44 @@ func TestPollerRecoversSourcePanic(t *testing.T) {
 		t.Fatal("the panicking poll kept its lease")
 	}
 }
+
+// rekeyedSource answers Get with the complaint under its merchant, which the
+// tracked reference lacked; nilSource answers Get with nothing.
+type rekeyedSource struct{ *memSource }
+
+func (s rekeyedSource) Get(ctx context.Context, ref Ref) (*Complaint, error) {
+	c, err := s.memSource.Get(ctx, ref)
+	if c != nil {
+		c.MerchantID = "1900000110"
+	}
+	return c, err
+}
+
+type nilGetSource struct{ *memSource }
+
+func (nilGetSource) Get(context.Context, Ref) (*Complaint, error) { return nil, nil }
+
+// A re-read complaint that the provider now names with its merchant replaces
+// the old entry of the open set; a Get that returns nothing fails the poll.
+func TestPollerRereadEdges(t *testing.T) {
+	clk := clockAt(pollBase)
+	state := NewMemoryPollState()
+	_ = state.Track(context.Background(), "mem", "mem/x", Ref{Provider: "mem", ID: "x"})
+	src := rekeyedSource{newMemSource("mem", pending("x", pollBase.Add(-48*time.Hour)))}
+	p := newTestPoller(t, &eventLog{}, clk, []PollSource{{Name: "mem", Source: src}}, WithPollState(state), WithLookback(time.Hour))
+	pollOnce(t, p)
+	var refs []Ref
+	for r := range state.Tracked(context.Background(), "mem") {
+		refs = append(refs, r)
+	}
+	if len(refs) != 1 || refs[0].MerchantID != "1900000110" {
+		t.Fatalf("open set %+v, want only the re-keyed reference", refs)
+	}
+
+	state = NewMemoryPollState()
+	_ = state.Track(context.Background(), "mem", "mem/x", Ref{Provider: "mem", ID: "x"})
+	p = newTestPoller(t, &eventLog{}, clk, []PollSource{{Name: "mem", Source: nilGetSource{newMemSource("mem")}}}, WithPollState(state))
+	if err := p.PollOnce(context.Background()); err == nil || !strings.Contains(err.Error(), "no complaint and no error") {
+		t.Fatalf("PollOnce with a Get answering nothing = %v", err)
+	}
+}
