@@ -27,19 +27,17 @@ import (
 // It is DeriveEventID over those fields, prefixed with a version tag, so it
 // is the same in every process and fits any store.
 func Fingerprint(c *Complaint) string {
-	f := make([]string, 0, 24+len(c.Orders))
-	f = append(f, "fp1",
+	due := stamp(c.DueAt)
+	if c.DueEstimated {
+		due = ""
+	}
+	f := []string{"fp1",
 		string(c.State), c.ProviderState,
 		money(c.Amount),
 		money(c.Refund.Requested), money(c.Refund.Refunded), strconv.FormatBool(c.Refund.Full), stamp(c.Refund.RefundedAt),
 		strconv.Itoa(c.Times), strconv.FormatBool(c.AwaitingReply), strconv.FormatBool(c.Urgent),
 		strconv.FormatBool(c.PlatformAssisting), strings.Join(c.Tags, "\x00"), strconv.Itoa(len(c.Media)),
-		stamp(c.UpdatedAt), stamp(c.ClosedAt), strconv.FormatBool(c.Overdue),
-	)
-	if c.DueEstimated {
-		f = append(f, "")
-	} else {
-		f = append(f, stamp(c.DueAt))
+		stamp(c.UpdatedAt), stamp(c.ClosedAt), strconv.FormatBool(c.Overdue), due,
 	}
 	for _, o := range c.Orders {
 		f = append(f, money(o.Refunded))

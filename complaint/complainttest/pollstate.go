@@ -1,11 +1,11 @@
 package complainttest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"testing"
 	"time"
 
@@ -123,7 +123,8 @@ func TestPollState(t *testing.T, newState PollStateFactory) {
 	t.Run("EndPollAfterTakeoverIsRefused", func(t *testing.T) {
 		s := newState(t)
 		old := mustBegin(t, s, "src", base, 0, lease, true)
-		taker := mustBegin(t, s, "src", base.Add(lease+time.Second), 0, lease, true)
+		takenAt := base.Add(lease)
+		taker := mustBegin(t, s, "src", takenAt, 0, lease, true)
 		if taker.Token == old.Token {
 			t.Fatal("the takeover reused the crashed holder's token")
 		}
@@ -131,10 +132,10 @@ func TestPollState(t *testing.T, newState PollStateFactory) {
 			t.Fatalf("EndPoll of a taken-over lease: %v, want complaint.ErrPollLeaseLost", err)
 		}
 		// The old holder changed nothing: the taker still holds the lease.
-		tk := mustBegin(t, s, "src", base.Add(lease+2*time.Second), 0, lease, false)
-		wantTime(t, "NotBefore of the taker's lease", tk.NotBefore, base.Add(2*lease+time.Second))
+		tk := mustBegin(t, s, "src", takenAt, 0, lease, false)
+		wantTime(t, "NotBefore of the taker's lease", tk.NotBefore, takenAt.Add(lease))
 		mustEnd(t, s, "src", taker.Token, base.Add(lease))
-		tk = mustBegin(t, s, "src", base.Add(lease+3*time.Second), 0, lease, true)
+		tk = mustBegin(t, s, "src", takenAt, 0, lease, true)
 		wantTime(t, "Watermark", tk.Watermark, base.Add(lease))
 		if err := s.EndPoll(ctx, "src", "", time.Time{}); !errors.Is(err, complaint.ErrPollLeaseLost) {
 			t.Fatalf("EndPoll with an empty token: %v, want complaint.ErrPollLeaseLost", err)
@@ -146,7 +147,7 @@ func TestPollState(t *testing.T, newState PollStateFactory) {
 		tk := mustBegin(t, s, "src", base, 0, lease, true)
 		// Nobody took the lease over: the late holder may still end its poll.
 		mustEnd(t, s, "src", tk.Token, base.Add(time.Second))
-		tk = mustBegin(t, s, "src", base.Add(2*lease), 0, lease, true)
+		tk = mustBegin(t, s, "src", base.Add(lease), 0, lease, true)
 		wantTime(t, "Watermark", tk.Watermark, base.Add(time.Second))
 	})
 
@@ -194,7 +195,7 @@ func TestPollState(t *testing.T, newState PollStateFactory) {
 
 	t.Run("RememberMerges", func(t *testing.T) {
 		s := newState(t)
-		due := base.Add(72 * time.Hour)
+		due := base.Add(interval)
 		mustRemember(t, s, "k", complaint.Seen{Fingerprint: "f1"})
 		wantSeen(t, s, "k", complaint.Seen{Fingerprint: "f1"})
 		mustRemember(t, s, "k", complaint.Seen{DueSoon: due})
@@ -338,10 +339,10 @@ func wantTracked(t *testing.T, s complaint.PollState, source string, want ...com
 		}
 		got = append(got, r)
 	}
-	key := func(r complaint.Ref) string { return fmt.Sprintf("%+v", r) }
-	sort.Slice(got, func(i, j int) bool { return key(got[i]) < key(got[j]) })
+	byText := func(a, b complaint.Ref) int { return cmp.Compare(fmt.Sprintf("%+v", a), fmt.Sprintf("%+v", b)) }
+	slices.SortFunc(got, byText)
 	want = slices.Clone(want)
-	sort.Slice(want, func(i, j int) bool { return key(want[i]) < key(want[j]) })
+	slices.SortFunc(want, byText)
 	if !slices.Equal(got, want) {
 		t.Fatalf("Tracked(%q) = %+v, want %+v", source, got, want)
 	}
