@@ -473,6 +473,10 @@ func TestPollerRereadsOpenComplaintsOutsideTheWindow(t *testing.T) {
 	log := &eventLog{}
 	state := NewMemoryPollState()
 	p := newTestPoller(t, log, clk, []PollSource{{Name: "mem", Source: src}}, WithPollState(state), WithPollOverlap(time.Minute))
+	p.sleep = func(context.Context, time.Duration) error {
+		t.Error("re-reads paused with no spacing set")
+		return nil
+	}
 	pollOnce(t, p)
 	wantEvents(t, log, "created:old", "created:gone", "created:done")
 	if _, open := state.Len(); open != 2 {
@@ -995,7 +999,7 @@ func TestPollerLogsNoBuyerData(t *testing.T) {
 	clk := clockAt(pollBase)
 	c := pending("a", pollBase.Add(-2*time.Hour))
 	c.Content, c.Contact = "my number is 13800138000", Contact{Phone: "13912345678", Name: "张三"}
-	src := newMemSource("mem", c)
+	src := newMemSource("mem", c, pending("b", pollBase.Add(-2*time.Hour+time.Second)))
 	src.listErr = []error{nil, statusError(500)}
 	var logs bytes.Buffer
 	p := newTestPoller(t, &eventLog{}, clk, []PollSource{{Name: "mem", Source: src}},
@@ -1011,7 +1015,7 @@ func TestPollerLogsNoBuyerData(t *testing.T) {
 			t.Fatalf("log leaks %q:\n%s", secret, out)
 		}
 	}
-	for _, want := range []string{`"source":"mem"`, `"listed":1`, `"emitted":1`, "open complaint no longer found"} {
+	for _, want := range []string{`"source":"mem"`, `"listed":2`, `"emitted":2`, `"reread":1`, "open complaint no longer found"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %s:\n%s", want, out)
 		}
@@ -1081,5 +1085,31 @@ func TestPollerRereadEdges(t *testing.T) {
 	p = newTestPoller(t, &eventLog{}, clk, []PollSource{{Name: "mem", Source: nilGetSource{newMemSource("mem")}}}, WithPollState(state))
 	if err := p.PollOnce(context.Background()); err == nil || !strings.Contains(err.Error(), "no complaint and no error") {
 		t.Fatalf("PollOnce with a Get answering nothing = %v", err)
+	}
+}
+
+// A restarted Run keeps the poller's own cadence: a source polled a minute
+// ago (by this process before it restarted, or another replica) is polled
+// again an interval after that poll, not at once.
+func TestPollerRunKeepsTheIntervalAcrossRestarts(t *testing.T) {
+	clk := clockAt(pollBase)
+	state := NewMemoryPollState()
+	src := newMemSource("mem", pending("a", pollBase.Add(-time.Hour)))
+	srcs := []PollSource{{Name: "mem", Source: src}}
+	pollOnce(t, newTestPoller(t, &eventLog{}, clk, srcs, WithPollState(state)))
+	clk.advance(time.Minute)
+	p := newTestPoller(t, &eventLog{}, clk, srcs, WithPollState(state), WithPollInterval(10*time.Minute))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var waits []time.Duration
+	p.sleep = func(_ context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		clk.advance(d)
+		cancel()
+		return ctx.Err()
+	}
+	_ = p.Run(ctx)
+	if len(waits) != 1 || waits[0] != 9*time.Minute || len(src.listCalls()) != 1 {
+		t.Fatalf("restarted Run waited %v after %d listings, want 9m before listing again", waits, len(src.listCalls()))
 	}
 }
