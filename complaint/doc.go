@@ -57,6 +57,36 @@
 // once, under its own shorter deadline, and its failure never fails or delays
 // the answer.
 //
+// # Polling
+//
+// NewPoller watches one or several named Sources: on an interval it lists a
+// sliding window of new complaints, re-reads the open ones the window no
+// longer covers, and passes the Sink an Event for every complaint that is new
+// (KindCreated) or changed (KindUpdated, by Fingerprint). It is the only feed
+// for PAYJS and the safety net for missed WeChat and Allinpay callbacks. Its
+// PollState (NewMemoryPollState by default; shared and persistent across
+// replicas in production) keeps one replica polling a source at a time, the
+// provider's minimum interval across restarts, and the record of what reached
+// the sink: give the same state to the handler (WithSharedPollState) and a
+// change reaches the sink once, whether a callback or a poll brings it.
+//
+//	p, err := complaint.NewPoller(sink, []complaint.PollSource{
+//		{Name: "payjs-main", Source: payjsClient.Adapter()},
+//		{Name: "wechatpay-main", Source: wechatClient.Adapter()},
+//	}, complaint.WithPollState(state))
+//	go p.Run(ctx) // returns when ctx is done, its goroutines ended
+//
+// # Deadlines
+//
+// A complaint left unanswered costs the merchant (delayed settlement, a
+// restricted account). Complaint.DueAt is the provider's deadline where it
+// sends one (Alipay gmt_overdue) and otherwise a DeadlineRule's estimate
+// (DefaultDeadlineRule: 72 hours after creation for WeChat complaints, a rule
+// of thumb from WeChat's own message to merchants); Overdue is the provider's
+// own flag (WeChat global is_overdue). The Poller emits KindDueSoon when a
+// pending complaint comes within a margin of its deadline and KindOverdue
+// when it passes it, once each.
+//
 // Payment notifications (PAYJS, 畅想's v3 callback) are not complaint events:
 // NewPaymentHandler gives them a typed path of their own with the same
 // guarantees. Providers that send no event id derive one with DeriveEventID from

@@ -200,6 +200,7 @@ type handlerConfig struct {
 	timeout       time.Duration
 	enrich        Source
 	enrichTimeout time.Duration
+	poll          PollState
 }
 
 // WithMaxBodyBytes sets the callback body limit; n <= 0 means DefaultMaxBodyBytes.
@@ -275,6 +276,19 @@ func WithEnrichmentTimeout(d time.Duration) HandlerOption {
 	}
 }
 
+// WithSharedPollState shares a Poller's state (the one given to it with
+// WithPollState) with the handler, so that a complaint change reaches the
+// sink once whether a callback or a poll brings it first. It acts on events
+// that carry the complaint (enriched with WithEnrichment, or sent whole by
+// the provider): once the sink took such an event, the handler remembers the
+// complaint's Fingerprint, and the poller emits nothing for that version;
+// and an event whose complaint has the fingerprint already remembered (the
+// poller, or an earlier callback, delivered that version) is answered success
+// and not passed to the sink (logged at Debug). Events without the complaint
+// are dispatched as usual. A state failure is logged at Warn and never fails
+// the callback: the worst outcome is that a change reaches the sink twice.
+func WithSharedPollState(s PollState) HandlerOption { return func(h *handlerConfig) { h.poll = s } }
+
 func newConfig(opts []HandlerOption) handlerConfig {
 	cfg := handlerConfig{
 		maxBody:       DefaultMaxBodyBytes,
@@ -318,6 +332,10 @@ func NewHandler(recv Receiver, sink Sink, opts ...HandlerOption) http.Handler {
 	}
 	if cfg.enrich != nil {
 		p.prepare = cfg.enrichEvent
+	}
+	if cfg.poll != nil {
+		p.skip = cfg.seenBefore
+		p.after = cfg.rememberSeen
 	}
 	return p
 }
@@ -363,8 +381,10 @@ type pipeline[T any] struct {
 	receive func(context.Context, *Delivery) ([]T, error)
 	key     func(*T) string
 	attrs   func(*T) []slog.Attr
-	prepare func(context.Context, *T) // may be nil
+	prepare func(context.Context, *T)      // may be nil
+	skip    func(context.Context, *T) bool // may be nil; true: the sink had it, commit only
 	sink    func(context.Context, *T) error
+	after   func(context.Context, *T) // may be nil; runs once the sink succeeded
 }
 
 func (p *pipeline[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -440,7 +460,9 @@ func (p *pipeline[T]) dispatch(ctx context.Context, it *T) error {
 	if p.prepare != nil {
 		p.prepare(ctx, it)
 	}
-	if err := p.sinkSafe(ctx, it); err != nil {
+	if p.skip != nil && p.skip(ctx, it) {
+		p.logf(ctx, slog.LevelDebug, "complaint version already reached the sink; not dispatched again", it)
+	} else if err := p.sinkSafe(ctx, it); err != nil {
 		// The release must happen even when the callback's deadline passed.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.cfg.timeout)
 		defer cancel()
@@ -449,6 +471,8 @@ func (p *pipeline[T]) dispatch(ctx context.Context, it *T) error {
 		}
 		p.logf(ctx, slog.LevelError, "sink failed", it, slog.String("error", err.Error()))
 		return err
+	} else if p.after != nil {
+		p.after(ctx, it)
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.cfg.timeout)
 	defer cancel()
@@ -460,13 +484,17 @@ func (p *pipeline[T]) dispatch(ctx context.Context, it *T) error {
 	return nil
 }
 
-func (p *pipeline[T]) sinkSafe(ctx context.Context, it *T) (err error) {
+func (p *pipeline[T]) sinkSafe(ctx context.Context, it *T) error { return callSink(ctx, p.sink, it) }
+
+// callSink calls sink and turns a panic in it into an error matching
+// ErrInternal; the handler and the Poller share it.
+func callSink[T any](ctx context.Context, sink func(context.Context, *T) error, it *T) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("%w: panic in sink (%T)", ErrInternal, v)
 		}
 	}()
-	return p.sink(ctx, it)
+	return sink(ctx, it)
 }
 
 // logf writes one line about an item; its attributes are built only when the
@@ -523,6 +551,40 @@ func (cfg *handlerConfig) enrichEvent(ctx context.Context, e *Event) {
 	if cfg.log.Enabled(ctx, slog.LevelWarn) {
 		attrs := append(eventAttrs(e), slog.String("error", res.err.Error()))
 		cfg.log.LogAttrs(ctx, slog.LevelWarn, "complaint enrichment failed; dispatching the event without it", attrs...)
+	}
+}
+
+// seenBefore reports whether e's complaint, in this version, already reached
+// the sink (WithSharedPollState).
+func (cfg *handlerConfig) seenBefore(ctx context.Context, e *Event) bool {
+	if e.Complaint == nil {
+		return false
+	}
+	seen, err := cfg.poll.Recall(ctx, seenKey(e.Complaint.Ref()))
+	if err != nil {
+		cfg.warnPollState(ctx, e, err)
+		return false
+	}
+	return seen.Fingerprint == Fingerprint(e.Complaint)
+}
+
+// rememberSeen records the fingerprint of e's complaint after the sink took
+// it (WithSharedPollState), even when the callback's deadline has passed.
+func (cfg *handlerConfig) rememberSeen(ctx context.Context, e *Event) {
+	if e.Complaint == nil {
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.timeout)
+	defer cancel()
+	if err := cfg.poll.Remember(rctx, seenKey(e.Complaint.Ref()), Seen{Fingerprint: Fingerprint(e.Complaint)}); err != nil {
+		cfg.warnPollState(ctx, e, err)
+	}
+}
+
+func (cfg *handlerConfig) warnPollState(ctx context.Context, e *Event, err error) {
+	if cfg.log.Enabled(ctx, slog.LevelWarn) {
+		attrs := append(eventAttrs(e), slog.String("error", err.Error()))
+		cfg.log.LogAttrs(ctx, slog.LevelWarn, "shared poll state failed", attrs...)
 	}
 }
 

@@ -136,6 +136,8 @@ const (
 	KindStateChanged    Kind = "state_changed"    // state moved, no finer detail
 	KindUpdated         Kind = "updated"          // something changed (a poller's diff)
 	KindSystem          Kind = "system"           // a system notice in the history
+	KindDueSoon         Kind = "due_soon"         // a poller's alert: the deadline is near, no reply yet
+	KindOverdue         Kind = "overdue"          // a poller's alert: the deadline passed, no reply yet
 )
 
 // Actor says who wrote a history entry.
@@ -369,8 +371,17 @@ type Complaint struct {
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	// UpdatedAt is the last change the provider reports, when it reports one.
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
-	// DueAt is the merchant's deadline (Alipay gmt_overdue), when known.
+	// DueAt is when the merchant must have responded by: the provider's own
+	// deadline where it sends one (Alipay gmt_overdue), otherwise an estimate
+	// from a DeadlineRule (DueEstimated is then set; WeChat complaints get
+	// DefaultRespondWithin after creation). Zero when neither applies.
 	DueAt time.Time `json:"due_at,omitzero"`
+	// DueEstimated says DueAt comes from a DeadlineRule, a rule of thumb,
+	// not from the provider.
+	DueEstimated bool `json:"due_estimated,omitempty"`
+	// Overdue is the provider's own statement that the merchant missed the
+	// deadline (WeChat global is_overdue). IsOverdue also applies DueAt.
+	Overdue bool `json:"overdue,omitempty"`
 	// ClosedAt is when the complaint was closed, when known.
 	ClosedAt time.Time `json:"closed_at,omitzero"`
 

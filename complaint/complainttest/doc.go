@@ -1,8 +1,8 @@
 // Package complainttest checks implementations of package complaint's
 // interfaces against their contracts, as testing/fstest checks a file system:
-// TestSource for a provider's Source and Responder over its fake server, and
+// TestSource for a provider's Source and Responder over its fake server,
 // TestStore for a de-duplication Store (the in-memory one, a Redis one, or a
-// user's own on SQL).
+// user's own on SQL), and TestPollState for a Poller's state.
 //
 // A provider package runs the source contract in its own tests:
 //
@@ -24,6 +24,14 @@
 //	func TestMyStore(t *testing.T) {
 //		complainttest.TestStore(t, func(t *testing.T, ttl time.Duration) complaint.Store {
 //			return mystore.New(db, mystore.WithTTL(ttl), mystore.WithPrefix(t.Name()))
+//		})
+//	}
+//
+// and a poll state runs the poller's contract:
+//
+//	func TestMyPollState(t *testing.T) {
+//		complainttest.TestPollState(t, func(t *testing.T) complaint.PollState {
+//			return mystore.NewPollState(db, mystore.WithPrefix(t.Name()))
 //		})
 //	}
 package complainttest

@@ -118,20 +118,9 @@ func TestStore(t *testing.T, newStore StoreFactory) {
 	t.Run("ConcurrentClaimsOneWinner", func(t *testing.T) {
 		s := newStore(t, time.Hour)
 		const n = 64
-		var wg sync.WaitGroup
 		states := make([]complaint.ClaimState, n)
 		errs := make([]error, n)
-		start := make(chan struct{})
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				states[i], _, errs[i] = s.Claim(context.Background(), "hot", time.Minute)
-			}()
-		}
-		close(start)
-		wg.Wait()
+		together(n, func(i int) { states[i], _, errs[i] = s.Claim(context.Background(), "hot", time.Minute) })
 		won := 0
 		for i := range n {
 			if errs[i] != nil {
@@ -196,4 +185,21 @@ func waitForState(t *testing.T, s complaint.Store, key string, lease time.Durati
 	}
 	t.Fatalf("Claim(%q) still %v after %v, want %v", key, last, max, want)
 	return 0, ""
+}
+
+// together runs f(0) .. f(n-1) in n goroutines released at once, and returns
+// when all have returned.
+func together(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			f(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
 }

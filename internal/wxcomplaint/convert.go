@@ -169,7 +169,9 @@ func convertMedia(list MediaList, out []complaint.Media) []complaint.Media {
 // complainted_mchid, so the result's Ref names the complaint with its merchant,
 // as a service provider's reply and complete calls need; Channel and the
 // orders' ProviderOrderID stay empty (WeChat acts by complaint id). Global
-// orders are in their settlement currency.
+// orders are in their settlement currency. WeChat sends no deadline, so DueAt
+// is complaint.DefaultDeadlineRule's estimate (72 hours after complaint_time,
+// DueEstimated set); Overdue is global's is_overdue.
 func (c *Complaint) ToComplaint() *complaint.Complaint {
 	if c == nil {
 		return nil
@@ -200,8 +202,11 @@ func (c *Complaint) ToComplaint() *complaint.Complaint {
 		Urgent:            c.NeedImmediateService || c.Priority == PriorityPriority,
 		PlatformAssisting: c.InPlatformService,
 		CreatedAt:         c.ComplaintTime,
+		Overdue:           c.IsOverdue,
 		Raw:               c,
 	}
+	// WeChat sends no deadline: the rule of thumb estimates it.
+	out.EstimateDueAt(complaint.DefaultDeadlineRule)
 	if len(c.ComplaintOrderInfo) > 0 {
 		out.Orders = make([]complaint.Order, 0, len(c.ComplaintOrderInfo))
 		sameCurrency := true

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tousu-go/tousu/complaint"
 )
@@ -196,5 +197,33 @@ func BenchmarkMediaIDURLParse(b *testing.B) {
 		if p[strings.LastIndexByte(p, '/')+1:] != phpMediaID {
 			b.Fatal("wrong id")
 		}
+	}
+}
+
+// WeChat sends no deadline: DueAt is the 72-hour rule of thumb after
+// complaint_time, marked estimated; global's is_overdue is the Overdue flag.
+func TestToComplaintDeadline(t *testing.T) {
+	var m, g Complaint
+	if err := DecodeComplaint([]byte(mainlandComplaintJSON("C1", "")), &m); err != nil {
+		t.Fatal(err)
+	}
+	if err := DecodeComplaint([]byte(globalComplaintJSON("G1")), &g); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		c       *Complaint
+		overdue bool
+	}{{&m, false}, {&g, true}} {
+		got := tt.c.ToComplaint()
+		if want := tt.c.ComplaintTime.Add(complaint.DefaultRespondWithin); !got.DueAt.Equal(want) || !got.DueEstimated {
+			t.Errorf("%s: DueAt %v (estimated %v), want %v estimated", got.ID, got.DueAt, got.DueEstimated, want)
+		}
+		if got.Overdue != tt.overdue {
+			t.Errorf("%s: Overdue = %v, want %v", got.ID, got.Overdue, tt.overdue)
+		}
+	}
+	m.ComplaintTime = time.Time{}
+	if got := m.ToComplaint(); !got.DueAt.IsZero() || got.DueEstimated {
+		t.Errorf("without complaint_time: DueAt %v (estimated %v), want none", got.DueAt, got.DueEstimated)
 	}
 }
