@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tousu-go/tousu/internal/callctx"
 )
 
 // Poller defaults.
@@ -243,7 +245,7 @@ func NewPoller(sink Sink, sources []PollSource, opts ...PollerOption) (*Poller, 
 		return nil, &ValidationError{Field: "sources", Reason: "is empty"}
 	}
 	p := &Poller{
-		sink: sink, log: discardLogger, now: time.Now, sleep: sleepCtx, jitter: rand.Int64N,
+		sink: sink, log: discardLogger, now: time.Now, sleep: callctx.Sleep, jitter: rand.Int64N,
 		interval: DefaultPollerInterval, overlap: DefaultPollOverlap, lease: DefaultPollLease,
 		margin: DefaultDeadlineMargin, spacing: DefaultRereadSpacing,
 		backoffMin: DefaultBackoffMin, backoffMax: DefaultBackoffMax, rule: DefaultDeadlineRule,
@@ -361,17 +363,6 @@ func (p *Poller) backoff(n int) time.Duration {
 	}
 	half := d / 2
 	return d - half + time.Duration(p.jitter(int64(half)+1))
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // poll makes one poll of t if the state allows it and returns when the next

@@ -1,6 +1,9 @@
 package callctx
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 type noRetryKey struct{}
 
@@ -25,4 +28,18 @@ func RetryDisabled(ctx context.Context) bool {
 	}
 	marked, _ := ctx.Value(noRetryKey{}).(bool)
 	return marked
+}
+
+// Sleep waits d, or returns ctx.Err() as soon as ctx is done: the wait of a
+// retry loop (the HTTP layer's backoff, the poller's) that must end with its
+// context.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -2,6 +2,7 @@ package callctx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -53,4 +54,19 @@ func ExampleWithoutRetry() {
 	ctx := WithoutRetry(context.Background())
 	fmt.Println(RetryDisabled(ctx), RetryDisabled(context.Background()))
 	// Output: true false
+}
+
+func TestSleep(t *testing.T) {
+	if err := Sleep(context.Background(), time.Millisecond); err != nil {
+		t.Fatalf("Sleep = %v, want nil after the wait", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Sleep on a cancelled context = %v, want context.Canceled", err)
+	}
+	if time.Since(start) > time.Minute {
+		t.Fatal("Sleep waited although its context was done")
+	}
 }

@@ -71,7 +71,7 @@ func newPolicy(r option.Retry, log attemptLog) *policy {
 	if r.MaxRetryAfter == 0 {
 		r.MaxRetryAfter = option.DefaultMaxRetryAfter
 	}
-	return &policy{Retry: r, log: log, sleep: sleepCtx}
+	return &policy{Retry: r, log: log, sleep: callctx.Sleep}
 }
 
 func (p *policy) install(c *resty.Client) {
@@ -156,18 +156,6 @@ func (p *policy) wait(_ *resty.Client, resp *resty.Response) (time.Duration, err
 		return 0, err
 	}
 	return p.MaxWait, nil
-}
-
-// sleepCtx waits d, or returns ctx.Err() as soon as ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // retryAfter returns the wait a 429 or 503 asks for. ok is false when the
