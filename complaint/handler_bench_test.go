@@ -24,7 +24,9 @@ func (idReceiver) Receive(_ context.Context, d *complaint.Delivery) ([]complaint
 	return []complaint.Event{{ID: id, Ref: complaint.Ref{Provider: complaint.WeChatPay, ID: id}}}, nil
 }
 
-func (idReceiver) Ack(err error) complaint.Ack { return complaint.Ack{Status: complaint.StatusFor(err)} }
+func (idReceiver) Ack(err error) complaint.Ack {
+	return complaint.Ack{Status: complaint.StatusFor(err)}
+}
 
 // statusWriter is the least a handler needs to answer into.
 type statusWriter struct {
