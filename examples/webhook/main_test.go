@@ -135,15 +135,14 @@ func lookup(env map[string]string) func(string) (string, bool) {
 // fixture is the server under test with two accounts of WeChat Pay and of
 // Allinpay, one of PAYJS and one of 畅想, each on its own fake.
 type fixture struct {
-	url            string
-	wxA, wxB       *wechatpaytest.Server
-	alA, alB       *allinpaytest.Server
-	pj             *payjstest.Server
-	cx             *changxiangtest.Sender
-	sink           *recorder
-	log            *bytes.Buffer
-	logMu          *sync.Mutex
-	complaintCalls func() int
+	url      string
+	wxA, wxB *wechatpaytest.Server
+	alA, alB *allinpaytest.Server
+	pj       *payjstest.Server
+	cx       *changxiangtest.Sender
+	sink     *recorder
+	log      *bytes.Buffer
+	logMu    *sync.Mutex
 }
 
 type lockedWriter struct {
