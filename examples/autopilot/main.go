@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/examples/internal/plainlog"
 	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/payjs"
 	"github.com/tousu-go/tousu/payjs/payjstest"
@@ -99,7 +100,7 @@ func run(ctx context.Context, out io.Writer, p Policy) error {
 	}
 	wxa, pja := wxc.Adapter(), pjc.Adapter()
 
-	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{ReplaceAttr: dropTime}))
+	log := plainlog.New(out, slog.LevelInfo)
 	pilot := NewAutopilot(p, log, wxa, pja)
 	poller, err := complaint.NewPoller(pilot, []complaint.PollSource{
 		{Name: "wechatpay-" + wx.MchID(), Source: wxa},
@@ -130,11 +131,4 @@ func run(ctx context.Context, out io.Writer, p Policy) error {
 		fmt.Fprintf(out, "  %-26s %-10s %s\n", s.label, c.State, strings.Join(kinds, " "))
 	}
 	return nil
-}
-
-func dropTime(groups []string, a slog.Attr) slog.Attr {
-	if len(groups) == 0 && (a.Key == slog.TimeKey || a.Key == "took") {
-		return slog.Attr{}
-	}
-	return a
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/examples/internal/plainlog"
 	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/payjs"
 	"github.com/tousu-go/tousu/payjs/payjstest"
@@ -112,21 +113,9 @@ func process(ctx context.Context, out io.Writer, title, statePath string, p prov
 	poller, err := complaint.NewPoller(sink, []complaint.PollSource{
 		{Name: "payjs-" + p.pj.MchID(), Source: pj.Adapter()},
 		{Name: "wechatpay-" + p.wx.MchID(), Source: wx.Adapter()},
-	}, complaint.WithPollState(state), complaint.WithPollerLogger(logger(out)))
+	}, complaint.WithPollState(state), complaint.WithPollerLogger(plainlog.New(out, slog.LevelDebug)))
 	if err != nil {
 		return 0, err
 	}
 	return events, poller.PollOnce(ctx)
-}
-
-// logger writes the poller's decisions, Debug included (a poll not due),
-// as plain lines without timestamps.
-func logger(out io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug,
-		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-			if len(groups) == 0 && (a.Key == slog.TimeKey || a.Key == "took") {
-				return slog.Attr{}
-			}
-			return a
-		}}))
 }

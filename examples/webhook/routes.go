@@ -129,6 +129,21 @@ func NewMux(cfg *Config, sink Sink, store complaint.Store, log *slog.Logger) (ht
 	return mux, closeAll, nil
 }
 
+// parseFile reads the file the account's variable names and parses it;
+// errors name the variable, never the file's content.
+func parseFile[T any](a Account, suffix string, parse func([]byte) (T, error)) (T, error) {
+	var zero T
+	b, err := a.file(suffix)
+	if err != nil {
+		return zero, err
+	}
+	v, err := parse(b)
+	if err != nil {
+		return zero, fmt.Errorf("%s%s: %w", a.prefix, suffix, err)
+	}
+	return v, nil
+}
+
 // clientOptions are the shared options of every account's client: its
 // logger, and a base URL when the account sets one (a sandbox, a test).
 func clientOptions(a Account, log *slog.Logger) []option.Option {
@@ -140,21 +155,13 @@ func clientOptions(a Account, log *slog.Logger) []option.Option {
 }
 
 func newWeChatPay(a Account, log *slog.Logger) (*wechatpay.Client, error) {
-	keyPEM, err := a.file("PRIVATE_KEY_FILE")
+	key, err := parseFile(a, "PRIVATE_KEY_FILE", wechatpay.LoadPrivateKey)
 	if err != nil {
 		return nil, err
 	}
-	key, err := wechatpay.LoadPrivateKey(keyPEM)
-	if err != nil {
-		return nil, fmt.Errorf("%sPRIVATE_KEY_FILE: %w", a.prefix, err)
-	}
-	pubPEM, err := a.file("PUBLIC_KEY_FILE")
+	pub, err := parseFile(a, "PUBLIC_KEY_FILE", wechatpay.LoadPublicKey)
 	if err != nil {
 		return nil, err
-	}
-	pub, err := wechatpay.LoadPublicKey(pubPEM)
-	if err != nil {
-		return nil, fmt.Errorf("%sPUBLIC_KEY_FILE: %w", a.prefix, err)
 	}
 	mchID, _ := a.get("MCHID")
 	serial, _ := a.get("CERT_SERIAL")
