@@ -146,7 +146,7 @@ func (c *Client) ListAlipayComplaints(ctx context.Context, r *ListAlipayComplain
 		return nil, err
 	}
 	for i := range p.ComplaintList {
-		p.ComplaintList[i].CusID = c.subMerchant(p.ComplaintList[i].MerchantNo, r.CusID)
+		p.ComplaintList[i].CusID = c.refMerchant(p.ComplaintList[i].MerchantNo, r.CusID)
 	}
 	return p, nil
 }
@@ -163,20 +163,6 @@ func decodeAlipayList(b []byte) (*ListAlipayComplaintsResponse, *alipayResult, e
 	}
 	return &ListAlipayComplaintsResponse{Code: string(w.Code), Msg: w.Msg, TotalSize: int(w.TotalSize),
 		CurrentPage: int(w.CurrentPage), PageSize: int(w.PageSize), ComplaintList: w.ComplaintList, Raw: b}, &w.alipayResult, nil
-}
-
-// subMerchant is the merchant a complaint is against when it is not the
-// client's own: the list item's merchantNo, or else the cusid the request
-// named; "" when that is the client's own cusid.
-func (c *Client) subMerchant(merchantNo, requested string) string {
-	m := merchantNo
-	if m == "" {
-		m = requested
-	}
-	if m == c.cusid {
-		return ""
-	}
-	return m
 }
 
 // AllAlipayComplaints pages through ListAlipayComplaints from r.PageNum,
@@ -270,7 +256,7 @@ func (c *Client) GetAlipayComplaint(ctx context.Context, r *GetAlipayComplaintRe
 	if err := res.err(alipayDetailEndpoint.name, false); err != nil {
 		return nil, err
 	}
-	a.CusID = c.subMerchant(a.MerchantNo, r.CusID)
+	a.CusID = c.refMerchant(a.MerchantNo, r.CusID)
 	return a, nil
 }
 

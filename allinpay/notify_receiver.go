@@ -127,15 +127,6 @@ func (r *Receiver) event(n *Notification) complaint.Event {
 	return e
 }
 
-// refMerchant is a Ref's MerchantID for a notification's cusid: empty for
-// the client's own merchant, the cusid for an agent's sub-merchant.
-func (c *Client) refMerchant(cusid string) string {
-	if cusid == c.cusid {
-		return ""
-	}
-	return cusid
-}
-
 // notificationEventID derives the event id from every field but sign (see
 // Receiver).
 func notificationEventID(f Fields) string {
