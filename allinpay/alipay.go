@@ -182,22 +182,18 @@ func (c *Client) AllAlipayComplaints(ctx context.Context, r *ListAlipayComplaint
 	if req.PageSize == 0 {
 		req.PageSize = MaxAlipayPageSize
 	}
-	size := req.PageSize
-	start := (max(req.PageNum, 1) - 1) * size
-	// Page numbers map onto offsets: paging.Offset moves on only after a
-	// full page, so every offset it asks for is a multiple of size.
-	return paging.Offset(start, size, func(offset int) ([]AlipayComplaint, int, error) {
-		req.PageNum = offset/size + 1
-		page, err := c.ListAlipayComplaints(ctx, &req)
-		if err != nil {
-			return nil, 0, err
+	// Each page's total_size decides whether another page follows (a
+	// complaint filed while paging raises it), as for the WeChat list.
+	list := func(ctx context.Context, q *ListAlipayComplaintsRequest) (*ListAlipayComplaintsResponse, error) {
+		page, err := c.ListAlipayComplaints(ctx, q)
+		if err == nil && len(page.ComplaintList) > q.PageSize {
+			return nil, fmt.Errorf("allinpay: %s: %w: %d complaints on a page of %d",
+				alipayListEndpoint.name, ErrMalformed, len(page.ComplaintList), q.PageSize)
 		}
-		if len(page.ComplaintList) > size {
-			return nil, 0, fmt.Errorf("allinpay: %s: %w: %d complaints on a page of %d",
-				alipayListEndpoint.name, ErrMalformed, len(page.ComplaintList), size)
-		}
-		return page.ComplaintList, page.TotalSize, nil
-	})
+		return page, err
+	}
+	return paging.ByNumber(ctx, req, func(q *ListAlipayComplaintsRequest) *int { return &q.PageNum }, req.PageSize, list,
+		func(p *ListAlipayComplaintsResponse) ([]AlipayComplaint, int) { return p.ComplaintList, p.TotalSize })
 }
 
 func checkAlipayList(r *ListAlipayComplaintsRequest) error {
