@@ -14,6 +14,7 @@ import (
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
 	"github.com/tousu-go/tousu/internal/httpc"
+	"github.com/tousu-go/tousu/internal/wxcomplaint"
 	"github.com/tousu-go/tousu/internal/yuan"
 )
 
@@ -363,9 +364,7 @@ func (a AlipayComplaint) Format(f fmt.State, verb rune) {
 	type AlipayComplaint alipayFields // prints as allinpay.AlipayComplaint under %#v
 	r := AlipayComplaint(a)
 	for _, s := range []*string{&r.Contact, &r.OppositeName, &r.OppositePID, &r.ComplainContent} {
-		if *s != "" {
-			*s = redacted
-		}
+		*s = wxcomplaint.Redact(*s)
 	}
 	r.Raw = nil
 	fmt.Fprintf(f, fmt.FormatString(f, verb), r)

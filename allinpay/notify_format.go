@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+
+	"github.com/tousu-go/tousu/internal/wxcomplaint"
 )
 
 // Printing notifications. They hold buyer data (the Alipay contact and
@@ -14,8 +16,9 @@ import (
 // the complained-about name with complaint.MaskName, the buyer's text and
 // the signature never. Encode the fields yourself to store them whole.
 
-// redacted replaces a value that is not printed.
-const redacted = "[redacted]"
+// redacted replaces a value that is not printed: the same mark as the WeChat
+// complaint types print.
+const redacted = wxcomplaint.Redacted
 
 // printableFields are the notification fields printed as they are: routing
 // ids, types, states, times and the amount. Every other value (contact,
