@@ -297,7 +297,9 @@ type GetComplaintRequest struct {
 }
 
 // GetComplaint fetches one WeChat complaint's detail; Raw holds its JSON as
-// received. An unknown complaint is an *APIError matching
+// received. Complaint.ToComplaint is WeChat's converter and names WeChat Pay:
+// for the common model under Allinpay's name use Adapter.Get, or wrap the
+// complaint in a ListedComplaint with its CusID. An unknown complaint is an *APIError matching
 // complaint.ErrNotFound. It is a read and is retried under the client's retry
 // policy.
 func (c *Client) GetComplaint(ctx context.Context, r *GetComplaintRequest) (*Complaint, error) {
