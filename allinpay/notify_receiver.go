@@ -137,9 +137,9 @@ func notificationEventID(f Fields) string {
 		}
 	}
 	slices.Sort(keys)
-	kv := make([]string, 0, 2*len(keys))
-	for _, k := range keys {
-		kv = append(kv, k, f[k])
+	kv := make([]string, 2*len(keys))
+	for i, k := range keys {
+		kv[2*i], kv[2*i+1] = k, f[k]
 	}
 	return complaint.DeriveEventID(kv...)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
+	"github.com/tousu-go/tousu/internal/yuan"
 	"github.com/tousu-go/tousu/option"
 )
 
@@ -403,6 +404,25 @@ func TestVerifyMalformedContent(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "yesterday") || strings.Contains(err.Error(), "23/05") {
 			t.Fatalf("%s: error quotes the value: %v", name, err)
+		}
+	}
+	// The reason survives without the value: the yuan sentinel of a bad
+	// amount, the field of a wrong type, the kind of anything else.
+	for _, tc := range []struct {
+		k, v string
+		is   error
+		text string
+	}{
+		{"complain_amount", "12.505", yuan.ErrPrecision, "amount: yuan: amount finer than a fen"},
+		{"complain_amount", "-1.00", yuan.ErrNegative, "amount: yuan: negative amount"},
+		{"complaint_trade_info_list", `{"trade_no":"1"}`, nil, "has the wrong type"},
+		{"gmt_complain", "23/05/2024", nil, "wrong shape"},
+	} {
+		m := alipayNotifyFields(SignRSA)
+		m[tc.k] = tc.v
+		_, err := c.Verify(context.Background(), nil, body(f.notification(m)))
+		if (tc.is != nil && !errors.Is(err, tc.is)) || err == nil || !strings.Contains(err.Error(), tc.text) {
+			t.Errorf("%s=%s: %v, want %v and %q", tc.k, tc.v, err, tc.is, tc.text)
 		}
 	}
 }
