@@ -294,12 +294,12 @@ func convert[T interface{ ToComplaint() *complaint.Complaint }](v T, err error) 
 	return v.ToComplaint(), nil
 }
 
-// pageSize is the page size asked for: size within 1..limit, else limit.
+// pageSize is the page size asked for: size up to limit, limit for 0.
 func pageSize(size, limit int) int {
-	if size <= 0 || size > limit {
+	if size <= 0 {
 		return limit
 	}
-	return size
+	return min(size, limit)
 }
 
 // check validates what every call on one complaint takes: the context, then

@@ -85,6 +85,22 @@ func TestAdapterListChannels(t *testing.T) {
 			break
 		}
 	}
+	// Page sizes: the channel's largest by default and above it.
+	for size, want := range map[int][2]string{0: {"20", "50"}, 100: {"20", "50"}, 7: {"7", "7"}} {
+		srv.ResetRequests()
+		listIDs(t, c.Adapter(), complaint.ListOptions{PageSize: size})
+		var got [2]string
+		for _, r := range srv.Requests() {
+			i := 0
+			if r.Method == "alicomplaintqueryv2" {
+				i = 1
+			}
+			got[i] = r.Fields.Get("page_size")
+		}
+		if got != want {
+			t.Errorf("PageSize %d sent %v, want %v", size, got, want)
+		}
+	}
 	srv.ResetRequests()
 	// Nothing is asked for an empty window.
 	if got := listIDs(t, c.Adapter(), complaint.ListOptions{Since: now, Until: now}); len(got) != 0 || len(srv.Requests()) != 0 {
