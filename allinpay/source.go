@@ -86,7 +86,7 @@ const DefaultLookBack = MaxListSpan
 // sub-merchant's complaints (agents and groups; the cusid sent); empty lists
 // every complaint the credentials see (an agent's or, with WithGroupAll, a
 // group's). PageSize is the page size asked for: 1 to MaxListPageSize for
-// WeChat and 1 to MaxAlipayPageSize for Alipay; 0 or more means the
+// WeChat and 1 to MaxAlipayPageSize for Alipay; 0, or more, means the
 // channel's largest.
 type Adapter struct {
 	c           *Client
