@@ -146,7 +146,7 @@ func (c *Client) ListAlipayComplaints(ctx context.Context, r *ListAlipayComplain
 		return nil, err
 	}
 	for i := range p.ComplaintList {
-		p.ComplaintList[i].CusID = c.subMerchant(p.ComplaintList[i].MerchantNo, r.CusID)
+		p.ComplaintList[i].CusID = c.refMerchant(p.ComplaintList[i].MerchantNo, r.CusID)
 	}
 	return p, nil
 }
@@ -163,20 +163,6 @@ func decodeAlipayList(b []byte) (*ListAlipayComplaintsResponse, *alipayResult, e
 	}
 	return &ListAlipayComplaintsResponse{Code: string(w.Code), Msg: w.Msg, TotalSize: int(w.TotalSize),
 		CurrentPage: int(w.CurrentPage), PageSize: int(w.PageSize), ComplaintList: w.ComplaintList, Raw: b}, &w.alipayResult, nil
-}
-
-// subMerchant is the merchant a complaint is against when it is not the
-// client's own: the list item's merchantNo, or else the cusid the request
-// named; "" when that is the client's own cusid.
-func (c *Client) subMerchant(merchantNo, requested string) string {
-	m := merchantNo
-	if m == "" {
-		m = requested
-	}
-	if m == c.cusid {
-		return ""
-	}
-	return m
 }
 
 // AllAlipayComplaints pages through ListAlipayComplaints from r.PageNum,
@@ -196,22 +182,18 @@ func (c *Client) AllAlipayComplaints(ctx context.Context, r *ListAlipayComplaint
 	if req.PageSize == 0 {
 		req.PageSize = MaxAlipayPageSize
 	}
-	size := req.PageSize
-	start := (max(req.PageNum, 1) - 1) * size
-	// Page numbers map onto offsets: paging.Offset moves on only after a
-	// full page, so every offset it asks for is a multiple of size.
-	return paging.Offset(start, size, func(offset int) ([]AlipayComplaint, int, error) {
-		req.PageNum = offset/size + 1
-		page, err := c.ListAlipayComplaints(ctx, &req)
-		if err != nil {
-			return nil, 0, err
+	// Each page's total_size decides whether another page follows (a
+	// complaint filed while paging raises it), as for the WeChat list.
+	list := func(ctx context.Context, q *ListAlipayComplaintsRequest) (*ListAlipayComplaintsResponse, error) {
+		page, err := c.ListAlipayComplaints(ctx, q)
+		if err == nil && len(page.ComplaintList) > q.PageSize {
+			return nil, fmt.Errorf("allinpay: %s: %w: %d complaints on a page of %d",
+				alipayListEndpoint.name, ErrMalformed, len(page.ComplaintList), q.PageSize)
 		}
-		if len(page.ComplaintList) > size {
-			return nil, 0, fmt.Errorf("allinpay: %s: %w: %d complaints on a page of %d",
-				alipayListEndpoint.name, ErrMalformed, len(page.ComplaintList), size)
-		}
-		return page.ComplaintList, page.TotalSize, nil
-	})
+		return page, err
+	}
+	return paging.ByNumber(ctx, req, func(q *ListAlipayComplaintsRequest) *int { return &q.PageNum }, req.PageSize, list,
+		func(p *ListAlipayComplaintsResponse) ([]AlipayComplaint, int) { return p.ComplaintList, p.TotalSize })
 }
 
 func checkAlipayList(r *ListAlipayComplaintsRequest) error {
@@ -270,7 +252,7 @@ func (c *Client) GetAlipayComplaint(ctx context.Context, r *GetAlipayComplaintRe
 	if err := res.err(alipayDetailEndpoint.name, false); err != nil {
 		return nil, err
 	}
-	a.CusID = c.subMerchant(a.MerchantNo, r.CusID)
+	a.CusID = c.refMerchant(a.MerchantNo, r.CusID)
 	return a, nil
 }
 

@@ -21,12 +21,13 @@ const (
 // (trade_no as TransactionID, out_no as OutTradeNo, amount, gmt_trade as
 // PaidAt), or the complaint's trade_no alone when the list is empty. The
 // contact is Contact.Phone when it reads as a phone number (digits, with
-// spaces, '-' or a leading '+'), else Contact.Other["contact"];
-// opposite_name is Contact.Name, opposite_pid Contact.Other["opposite_pid"].
-// certify_info images are user media, process_img_url_list merchant media.
-// CreatedAt is gmt_complain, UpdatedAt gmt_process, DueAt gmt_overdue,
-// ClosedAt gmt_risk_finish_time, or gmt_process once the status is final
-// (resolved or withdrawn) and Alipay gave no finish time.
+// spaces, '-' or a leading '+'), else Contact.Other["contact"].
+// opposite_name and opposite_pid name the party complained about, not the
+// buyer, and stay in Raw. certify_info images are user media,
+// process_img_url_list merchant media. CreatedAt is gmt_complain, UpdatedAt
+// gmt_process, DueAt gmt_overdue, ClosedAt gmt_process once the status is
+// final (resolved or withdrawn). gmt_risk_finish_time is Alipay's push time
+// and stays in Raw.
 func (a *AlipayComplaint) ToComplaint() *complaint.Complaint {
 	if a == nil {
 		return nil
@@ -45,10 +46,9 @@ func (a *AlipayComplaint) ToComplaint() *complaint.Complaint {
 		CreatedAt:     a.GmtComplain,
 		UpdatedAt:     a.GmtProcess,
 		DueAt:         a.GmtOverdue,
-		ClosedAt:      a.GmtRiskFinishTime,
 		Raw:           a,
 	}
-	if out.ClosedAt.IsZero() && (out.State == complaint.StateResolved || out.State == complaint.StateWithdrawn) {
+	if out.State == complaint.StateResolved || out.State == complaint.StateWithdrawn {
 		out.ClosedAt = a.GmtProcess
 	}
 	switch {
@@ -75,19 +75,12 @@ func (a *AlipayComplaint) ToComplaint() *complaint.Complaint {
 
 // alipayContact is the buyer's contact in the common model.
 func alipayContact(a *AlipayComplaint) complaint.Contact {
-	ct := complaint.Contact{Name: a.OppositeName}
-	other := map[string]string{}
-	if a.OppositePID != "" {
-		other["opposite_pid"] = a.OppositePID
-	}
+	var ct complaint.Contact
 	switch {
 	case isPhone(a.Contact):
 		ct.Phone = complaint.Phone(a.Contact)
 	case a.Contact != "":
-		other["contact"] = a.Contact
-	}
-	if len(other) > 0 {
-		ct.Other = other
+		ct.Other = map[string]string{"contact": a.Contact}
 	}
 	return ct
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
 	"github.com/tousu-go/tousu/internal/httpc"
+	"github.com/tousu-go/tousu/internal/wxcomplaint"
 	"github.com/tousu-go/tousu/internal/yuan"
 )
 
@@ -80,9 +81,13 @@ type AlipayComplaint struct {
 	ID string `json:"id"`
 	// TaskID is Alipay's task id (task_id), a filter of the list.
 	TaskID string `json:"task_id"`
-	// OppositePID is the buyer's Alipay user id (opposite_pid).
+	// OppositePID is the Alipay pid of the party complained about
+	// (opposite_pid, 被投诉人pid in Alipay's own complaint API [inferred]:
+	// Allinpay does not describe it).
 	OppositePID string `json:"opposite_pid"`
-	// OppositeName is the buyer's name as Alipay shows it (opposite_name).
+	// OppositeName is the name of the party complained about
+	// (opposite_name, 被投诉方名称 in Alipay's API [inferred]); a small
+	// merchant's is a person's name, so prints mask it.
 	OppositeName string `json:"opposite_name"`
 	// ComplainAmount is the complained amount in fen (complain_amount, yuan
 	// on the wire). 0 when Allinpay sent none; a malformed amount fails the
@@ -98,7 +103,8 @@ type AlipayComplaint struct {
 	GmtProcess time.Time `json:"gmt_process"`
 	// GmtOverdue is the merchant's deadline (complaint.Complaint.DueAt).
 	GmtOverdue time.Time `json:"gmt_overdue"`
-	// GmtRiskFinishTime is when Alipay closed the case (gmt_risk_finish_time).
+	// GmtRiskFinishTime is gmt_risk_finish_time, Alipay's push time (推送时间
+	// in Alipay's own complaint API [inferred]), not a closing time.
 	GmtRiskFinishTime time.Time `json:"gmt_risk_finish_time"`
 	// TradeNo is the Alipay trade number the complaint is about.
 	TradeNo           string       `json:"trade_no"`
@@ -254,12 +260,21 @@ func (a AlipayComplaint) MarshalJSON() ([]byte, error) {
 // alipayFieldError names the field a yuan amount failed in, without its
 // value (any text may sit in a malformed field).
 func alipayFieldError(err error) error {
-	for _, e := range []error{yuan.ErrSyntax, yuan.ErrNegative, yuan.ErrPrecision, yuan.ErrRange, yuan.ErrEmpty} {
-		if errors.Is(err, e) {
-			return fmt.Errorf("amount: %w", err)
-		}
+	if e := amountError(err); e != nil {
+		return e
 	}
 	return err
+}
+
+// amountError is "amount: " and the yuan sentinel err matches, nil when it
+// matches none: yuan's errors never repeat the amount.
+func amountError(err error) error {
+	for _, e := range []error{yuan.ErrSyntax, yuan.ErrNegative, yuan.ErrPrecision, yuan.ErrRange, yuan.ErrEmpty} {
+		if errors.Is(err, e) {
+			return fmt.Errorf("amount: %w", e)
+		}
+	}
+	return nil
 }
 
 // flexString is a JSON string, or a number kept as its literal text (Alipay
@@ -310,16 +325,36 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// LogValue makes log/slog print ids, status, amount and times, never what
-// identifies the buyer or what they wrote.
+// LogValue makes log/slog print ids, status, amount (fen) and times, the
+// contact masked (complaint.MaskPhone) and the complained-about name masked
+// (complaint.MaskName); never the buyer's text, only that there is one.
+// Empty fields are left out.
 func (a AlipayComplaint) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("id", a.ID),
-		slog.String("task_id", a.TaskID),
-		slog.String("status", string(a.Status)),
-		slog.Int64("complain_amount", a.ComplainAmount),
+	attrs := appendNonEmpty(nil, "id", a.ID, "task_id", a.TaskID, "status", string(a.Status))
+	attrs = append(attrs, slog.Int64("complain_amount", a.ComplainAmount))
+	if a.CusID != "" {
+		attrs = append(attrs, slog.String("cusid", a.CusID))
+	}
+	if a.OppositeName != "" {
+		attrs = append(attrs, slog.String("opposite_name", complaint.MaskName(a.OppositeName)))
+	}
+	if a.Contact != "" {
+		attrs = append(attrs, slog.String("contact", complaint.MaskPhone(a.Contact)))
+	}
+	if a.ComplainContent != "" {
+		attrs = append(attrs, slog.String("complain_content", redacted))
+	}
+	for _, t := range []slog.Attr{
 		slog.Time("gmt_complain", a.GmtComplain),
-	)
+		slog.Time("gmt_process", a.GmtProcess),
+		slog.Time("gmt_overdue", a.GmtOverdue),
+		slog.Time("gmt_risk_finish_time", a.GmtRiskFinishTime),
+	} {
+		if !t.Value.Time().IsZero() {
+			attrs = append(attrs, t)
+		}
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // Format prints the complaint as fmt prints a struct, for every verb, with
@@ -329,9 +364,7 @@ func (a AlipayComplaint) Format(f fmt.State, verb rune) {
 	type AlipayComplaint alipayFields // prints as allinpay.AlipayComplaint under %#v
 	r := AlipayComplaint(a)
 	for _, s := range []*string{&r.Contact, &r.OppositeName, &r.OppositePID, &r.ComplainContent} {
-		if *s != "" {
-			*s = redacted
-		}
+		*s = wxcomplaint.Redact(*s)
 	}
 	r.Raw = nil
 	fmt.Fprintf(f, fmt.FormatString(f, verb), r)

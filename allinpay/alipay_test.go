@@ -597,7 +597,9 @@ func TestAlipayToComplaint(t *testing.T) {
 			{TransactionID: "2024112022001400001", OutTradeNo: "OUT001", Amount: complaint.CNY(9999999), PaidAt: a.ComplaintTradeInfoList[0].GmtTrade},
 			{TransactionID: "2024112022001400002", OutTradeNo: "OUT002", Amount: complaint.CNY(1)},
 		},
-		Contact: complaint.Contact{Phone: "13800138000", Name: "张三", Other: map[string]string{"opposite_pid": "2088102122524333"}},
+		// opposite_name and opposite_pid are the party complained about,
+		// not the buyer: they stay in Raw.
+		Contact: complaint.Contact{Phone: "13800138000"},
 		Media: []complaint.Media{
 			{Kind: complaint.MediaUser, ProviderKind: "certify_info", URL: "https://example.invalid/c1.jpg"},
 			{Kind: complaint.MediaMerchant, ProviderKind: "process_img_url_list", URL: "https://example.invalid/p1.jpg"},
@@ -616,7 +618,7 @@ func TestAlipayToComplaint(t *testing.T) {
 	}
 
 	// A complaint with only trade_no has that order; a non-phone contact goes
-	// to Other; a final state without a finish time closes at gmt_process.
+	// to Other; a final state closes at gmt_process.
 	b := AlipayComplaint{ID: "2", TradeNo: "T1", Contact: "wx: buyer_01", Status: AlipayStatusDropComplain,
 		GmtProcess: time.Date(2024, 1, 2, 3, 4, 5, 0, cntime.Zone)}
 	cb := b.ToComplaint()
@@ -628,9 +630,14 @@ func TestAlipayToComplaint(t *testing.T) {
 	if cb := b.ToComplaint(); !cb.ClosedAt.IsZero() || !cb.UpdatedAt.Equal(b.GmtProcess) {
 		t.Fatalf("open complaint closed at %v", cb.ClosedAt)
 	}
+	// gmt_risk_finish_time is Alipay's push time: it closes nothing.
 	b.GmtRiskFinishTime = b.GmtProcess.Add(time.Hour)
-	if cb := b.ToComplaint(); !cb.ClosedAt.Equal(b.GmtRiskFinishTime) {
-		t.Fatalf("closed at %v", cb.ClosedAt)
+	if cb := b.ToComplaint(); !cb.ClosedAt.IsZero() {
+		t.Fatalf("open complaint closed at %v by its push time", cb.ClosedAt)
+	}
+	b.Status = AlipayStatusProcessed
+	if cb := b.ToComplaint(); !cb.ClosedAt.Equal(b.GmtProcess) {
+		t.Fatalf("closed at %v, want gmt_process", cb.ClosedAt)
 	}
 	if (*AlipayComplaint)(nil).ToComplaint() != nil {
 		t.Fatal("nil converts to a complaint")

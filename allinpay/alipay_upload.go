@@ -54,7 +54,7 @@ func (c *Client) UploadAlipayFile(ctx context.Context, r *UploadAlipayFileReques
 	case len(r.Data) == 0:
 		return nil, &complaint.ValidationError{Field: "file", Reason: "is empty"}
 	}
-	resp, err := c.postFile(ctx, alipayUploadEndpoint, r, r.FileName, r.Data)
+	resp, err := c.postFile(ctx, alipayUploadEndpoint, r, r.FileName, "", r.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -80,9 +80,11 @@ func (c *Client) UploadAlipayFile(ctx context.Context, r *UploadAlipayFileReques
 }
 
 // postFile posts a multipart upload: the signed form of req (requestForm),
-// then data as the part named file, which is not signed, and returns the
-// verified reply (readResponse). Shared by Allinpay's two uploads.
-func (c *Client) postFile(ctx context.Context, ep endpoint, req any, fileName string, data []byte) (*response, error) {
+// sorted for a stable body, then data as the part named file, which is not
+// signed, with content type ctype ("" sniffs it from data), and returns the
+// verified reply (readResponse). Allinpay's two uploads (UploadImage,
+// UploadAlipayFile) both go through it.
+func (c *Client) postFile(ctx context.Context, ep endpoint, req any, fileName, ctype string, data []byte) (*response, error) {
 	if !validFileName(fileName) {
 		return nil, &complaint.ValidationError{Field: "file", Reason: "needs a name of at most 128 printable bytes without quotes or backslashes"}
 	}
@@ -90,7 +92,11 @@ func (c *Client) postFile(ctx context.Context, ep endpoint, req any, fileName st
 	if err != nil {
 		return nil, err
 	}
+	if ctype == "" {
+		ctype = http.DetectContentType(data)
+	}
 	var body bytes.Buffer
+	body.Grow(len(data) + 1024)
 	mw := multipart.NewWriter(&body)
 	for _, k := range slices.Sorted(maps.Keys(form)) {
 		if err := mw.WriteField(k, form.Get(k)); err != nil {
@@ -99,7 +105,7 @@ func (c *Client) postFile(ctx context.Context, ep endpoint, req any, fileName st
 	}
 	h := textproto.MIMEHeader{}
 	h.Set("Content-Disposition", `form-data; name="file"; filename="`+fileName+`"`)
-	h.Set("Content-Type", http.DetectContentType(data))
+	h.Set("Content-Type", ctype)
 	part, err := mw.CreatePart(h)
 	if err == nil {
 		_, err = part.Write(data)

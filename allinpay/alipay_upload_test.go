@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 // uploadPart is what the multipart fake received.
 type uploadPart struct {
 	form                       url.Values
+	parts                      []string // part names in order
 	fileName, fileType, method string
 	file                       []byte
 	signed                     bool
@@ -30,6 +32,12 @@ type uploadPart struct {
 // checks the signature over the text parts only (the file part is not
 // signed) with the fake's independent code, and answers records.
 func newUploadClient(t *testing.T, st SignType, records func() string) (*Client, *[]uploadPart) {
+	return multipartClient(t, st, func() map[string]string { return map[string]string{"records": records()} })
+}
+
+// multipartClient is newUploadClient answering the payload fields payload
+// returns (records, or a top-level mediaid), signed, for both uploads.
+func multipartClient(t *testing.T, st SignType, payload func() map[string]string) (*Client, *[]uploadPart) {
 	t.Helper()
 	f := newFake(t, st)
 	var got []uploadPart
@@ -51,6 +59,7 @@ func newUploadClient(t *testing.T, st SignType, records func() string) (*Client,
 				return nil, err
 			}
 			b, _ := io.ReadAll(part)
+			p.parts = append(p.parts, part.FormName())
 			if part.FormName() == "file" {
 				p.fileName, p.fileType, p.file = part.FileName(), part.Header.Get("Content-Type"), b
 				continue
@@ -62,7 +71,8 @@ func newUploadClient(t *testing.T, st SignType, records func() string) (*Client,
 		if !p.signed {
 			return reply(map[string]string{"retcode": "FAIL", "retmsg": "签名验证失败"}), nil
 		}
-		out := map[string]string{"retcode": "SUCCESS", "randomstr": "r", "records": records()}
+		out := map[string]string{"retcode": "SUCCESS", "randomstr": "r"}
+		maps.Copy(out, payload())
 		f.signReply(out)
 		return reply(out), nil
 	})

@@ -98,13 +98,7 @@ func BenchmarkVerifyResponse(b *testing.B) {
 		b.Run(string(st)+"/primitive", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				var err error
-				if st == SignRSA {
-					err = signing.VerifyRSA(c.verifier.rsa, crypto.SHA1, msg, sig)
-				} else {
-					err = sm2.Verify(c.verifier.sm2, responseUID, msg, sig, sm2.Raw)
-				}
-				if err != nil {
+				if err := bareVerify(c.verifier, st, msg, sig); err != nil {
 					b.Fatal(err)
 				}
 			}

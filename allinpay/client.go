@@ -1,6 +1,7 @@
 package allinpay
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/hex"
@@ -200,6 +201,19 @@ func loadVerifier(env Environment, st SignType, given string) (*verifier, error)
 		}
 	}
 	return v, nil
+}
+
+// refMerchant is the Ref.MerchantID of a complaint or notification about
+// a merchant: "" for the client's own (a Ref never repeats it), the cusid
+// otherwise (an agent's or group's sub-merchant). The merchant is the first
+// non-empty candidate: a list item's merchantNo, else the cusid the request
+// named, else the client's own. Every Ref this package builds (lists,
+// details, notifications, the adapter) goes through it.
+func (c *Client) refMerchant(candidates ...string) string {
+	if m := cmp.Or(candidates...); m != c.cusid {
+		return m
+	}
+	return ""
 }
 
 // AppID returns the appid.

@@ -71,6 +71,29 @@ type listForm struct {
 type ListedComplaint struct {
 	Complaint
 	MerchantNo string `json:"merchantNo"`
+	// CusID is the sub-merchant the complaint is against when it is not the
+	// client's own merchant (MerchantNo, else the cusid the list was asked
+	// with; empty for the client's own), set by ListComplaints; it becomes
+	// the Ref's MerchantID. Not on the wire.
+	CusID string `json:"-"`
+}
+
+// ToComplaint converts the complaint to the common model with WeChat's
+// converter (Complaint.ToComplaint, which Allinpay's relay shares with
+// package wechatpay) and names it as Allinpay does: Provider allinpay,
+// Channel wechat, ChannelID the WeChat complaint id, MerchantID the
+// Allinpay sub-merchant (CusID; complainted_mchid, WeChat's own merchant
+// number, stays in Raw). Raw is l itself. Use this, not the embedded
+// Complaint's ToComplaint, whose Ref would name WeChat Pay.
+func (l *ListedComplaint) ToComplaint() *complaint.Complaint {
+	if l == nil {
+		return nil
+	}
+	out := l.Complaint.ToComplaint()
+	out.Provider, out.Channel, out.ChannelID = complaint.Allinpay, complaint.ChannelWeChat, l.ComplaintID
+	out.MerchantID = l.CusID
+	out.Raw = l
+	return out
 }
 
 // LogValue makes log/slog print the merchant and the complaint's redacted
@@ -84,10 +107,10 @@ func (c ListedComplaint) LogValue() slog.Value {
 // embedded complaint's Format would print the complaint alone).
 func (c ListedComplaint) Format(f fmt.State, verb rune) {
 	type ListedComplaint struct {
-		Complaint  Complaint
-		MerchantNo string
+		Complaint         Complaint
+		MerchantNo, CusID string
 	}
-	fmt.Fprintf(f, fmt.FormatString(f, verb), ListedComplaint{c.Complaint, c.MerchantNo})
+	fmt.Fprintf(f, fmt.FormatString(f, verb), ListedComplaint{c.Complaint, c.MerchantNo, c.CusID})
 }
 
 // ListComplaintsResponse is one page of the WeChat complaint list.
@@ -124,6 +147,9 @@ func (c *Client) ListComplaints(ctx context.Context, r *ListComplaintsRequest) (
 	out, err := decodeListReply(resp.get("records"), resp.get("total_count"))
 	if err != nil {
 		return nil, fmt.Errorf("allinpay: %s: %w", listEndpoint.name, err)
+	}
+	for i := range out.Data {
+		out.Data[i].CusID = c.refMerchant(out.Data[i].MerchantNo, r.CusID)
 	}
 	return out, nil
 }
@@ -271,10 +297,23 @@ type GetComplaintRequest struct {
 }
 
 // GetComplaint fetches one WeChat complaint's detail; Raw holds its JSON as
-// received. An unknown complaint is an *APIError matching
+// received. Complaint.ToComplaint is WeChat's converter and names WeChat Pay:
+// for the common model under Allinpay's name use Adapter.Get, or wrap the
+// complaint in a ListedComplaint with its CusID. An unknown complaint is an *APIError matching
 // complaint.ErrNotFound. It is a read and is retried under the client's retry
 // policy.
 func (c *Client) GetComplaint(ctx context.Context, r *GetComplaintRequest) (*Complaint, error) {
+	l, err := c.getComplaint(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return &l.Complaint, nil
+}
+
+// getComplaint is GetComplaint with the merchant kept: merchantNo when the
+// detail carries one, and CusID by the Ref rule (refMerchant), for the
+// adapter.
+func (c *Client) getComplaint(ctx context.Context, r *GetComplaintRequest) (*ListedComplaint, error) {
 	if err := complaint.CheckContext(ctx); err != nil {
 		return nil, err
 	}
@@ -296,7 +335,8 @@ func (c *Client) GetComplaint(ctx context.Context, r *GetComplaintRequest) (*Com
 	if err != nil {
 		return nil, fmt.Errorf("allinpay: %s: %w", detailEndpoint.name, err)
 	}
-	return &item.Complaint, nil
+	item.CusID = c.refMerchant(item.MerchantNo, r.CusID)
+	return &item, nil
 }
 
 // checkComplaintID requires a complaint id.

@@ -15,11 +15,29 @@
 //		PrivateKey: signing.NewSecret(keyBase64),
 //	}, allinpay.WithEnvironment(allinpay.Test))
 //
-// Replies are verified with the public key Allinpay publishes for the
-// environment (Production by default, or Test), or with
-// Credentials.AllinpayPublicKey when Allinpay gave the merchant its own.
-// Agents and groups set OrgID and list with their own number as CusID; calls on
-// one complaint take the sub-merchant's number in the request's CusID field.
+// The environment (Production by default, or Test) chooses the base URL
+// (https://cus.allinpay.com/cusapi/riskfeeback/ or
+// https://syb-test.allinpay.com/vsppcusapi/riskfeeback/; option.WithBaseURL
+// replaces it) and the public keys Allinpay publishes for it, RSA and SM2,
+// which ship as constants. Replies are verified with the published key of the
+// client's sign type, or with Credentials.AllinpayPublicKey when Allinpay gave
+// the merchant its own (bare Base64 SubjectPublicKeyInfo or PEM);
+// notifications signed with the other sign type are verified with that type's
+// published key. Keys are checked at construction, which does no I/O; a key of
+// the wrong kind or form is an error wrapping signing.ErrKeyInvalid that never
+// quotes key material.
+//
+// # Agents and groups
+//
+// An agent (代理商) or group merchant (集团商户) sets OrgID and gives its own
+// number as CusID: the lists then return every sub-merchant's complaints (a
+// group's WeChat list with ListComplaintsRequest.GroupAll, groupall=1), each
+// naming its sub-merchant (ListedComplaint.CusID, AlipayComplaint.CusID), and
+// calls on one complaint take that sub-merchant's number in the request's
+// CusID field. A complaint's sub-merchant travels in complaint.Ref.MerchantID:
+// empty for the client's own merchant, the cusid otherwise; the lists, the
+// details, the adapter and the notification receiver all apply that one rule.
+//
 // WithVersion overrides the version sent to one method; the shared options of
 // package option (base URL, transport, timeout, retry, logger, response size
 // limit) apply as to every provider. Read-only queries are retried under the
@@ -80,6 +98,79 @@
 // strings. The reads (list, detail, history, image download, complaint order)
 // are retried like GETs; the writes (reply, complete, refund decision,
 // upload) only with RetryWrites.
+//
+// # Alipay complaints
+//
+// ListAlipayComplaints (alicomplaintqueryv2) and AllAlipayComplaints page the
+// Alipay complaints by complaint time; GetAlipayComplaint (alicomplaintquery,
+// whose field is complain_id) adds the processing fields;
+// FinishAlipayComplaints (alicomplaintprocessfinish) reports complaints handled
+// with a process code sent verbatim (AlipayProcessOther is Alipay's "ORTHER",
+// sic) and evidence uploaded with UploadAlipayFile (alicomplaintfileupload).
+// AlipayComplaint is the one type for an Alipay complaint, from a list, a
+// detail or a notification: complain_amount in fen read exactly from its
+// yuan text (never through a float; a malformed amount is an error, never 0),
+// times in Beijing time, the buyer's contact and text redacted in prints.
+// AlipayComplaint.ToComplaint converts it, mapping the statuses as
+// AlipayStatus.State says. An Alipay failure inside a SUCCESS reply (records
+// code other than 10000) is an *AlipayError.
+//
+// # Notifications
+//
+// Allinpay posts complaint and violation notices as signed forms to the
+// merchant's risk-notification URL (风控通知地址). Client.Verify checks one
+// from its raw body (every field but sign, by the notification's own
+// signtype: RSA, or SM2 with the user id "Allinpay") and returns it typed;
+// ParseNotification does the same from an *http.Request. NewReceiver plugs
+// the client into complaint.NewHandler, which answers exactly "success" (the
+// only answer that stops Allinpay resending, 5 times over about 30 minutes):
+//
+//	http.Handle("/allinpay/notify", complaint.NewHandler(allinpay.NewReceiver(c), sink,
+//		complaint.WithEnrichment(c.Adapter())))
+//
+// COMPLAINT and COMPLAINTV2 become WeChat complaint events (Kind from
+// action_type; the notification carries ids only, so WithEnrichment fetches
+// the complaint); the Alipay complaint notification (no risktype) becomes an
+// Alipay event whose Complaint is filled from the notification's own fields
+// (AlipayComplaint.ToComplaint); VIOLATION, a WeChat merchant-violation
+// notice, becomes an event of KindViolation, which sinks that act on
+// complaints skip; a risk type this package does not know is verified,
+// acknowledged and delivered as complaint.KindOther with the notification in
+// Raw, never refused. Allinpay sends no notification id: the event id is
+// derived from every received field but sign, so a resend is de-duplicated
+// and a later change to the same complaint is not. The time of receipt comes
+// from the client's clock (option.WithClock).
+//
+// # The common model
+//
+// Client.Adapter returns a complaint.Source and complaint.Responder over
+// both channels, routed by complaint.Ref.Channel: for WeChat complaints list,
+// get, history, reply, complete and refund decision; for Alipay complaints
+// list, get and complete (Completion.Code as the process code, WithProcessCode
+// setting the default "ORTHER"), while history, reply and refund decision
+// answer errors.ErrUnsupported, as Allinpay relays none of them. List is
+// half-open [Since, Until) at exact timestamps over Allinpay's inclusive,
+// to-the-second windows, split into chunks of at most 30 days, streamed page
+// by page and de-duplicated by id; a zero Since looks back DefaultLookBack.
+// WithChannels restricts what List lists; WithGroupAll lists a whole group.
+// The package passes complainttest.TestSource against allinpaytest for each
+// channel, in both sign types and in agent mode.
+//
+// # Inferred and configurable
+//
+// Allinpay documents the request tables and little else; what this package
+// infers (marked [inferred] in the documentation of the names concerned) is
+// kept configurable where it can matter: the version per method
+// (WithVersion; 11 for the lists, 12 for detail, history and complaint order,
+// 11 elsewhere), the environment and Allinpay's public key, the Alipay process
+// code (WithProcessCode). Inferred and not configurable: list windows include
+// both ends to the second (the adapter filters exactly, so either reading
+// works); the Alipay list takes the same 30-day chunks although Allinpay
+// documents no span; Alipay list items carry merchantNo like WeChat's; the
+// Alipay notification may carry id (its page does not list it); opposite_pid
+// and opposite_name name the party complained about and gmt_risk_finish_time
+// is Alipay's push time, as in Alipay's own complaint API; the retmsg
+// keywords errors.Is maps onto complaint's sentinels.
 //
 // # Other methods
 //

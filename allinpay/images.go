@@ -1,16 +1,11 @@
 package allinpay
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"maps"
 	"mime"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/tousu-go/tousu/complaint"
@@ -66,20 +61,7 @@ func (c *Client) UploadImage(ctx context.Context, r *UploadImageRequest) (*Uploa
 	if err != nil {
 		return nil, err
 	}
-	form, err := c.requestForm(uploadEndpoint, r)
-	if err != nil {
-		return nil, err
-	}
-	body, bodyType, err := multipartBody(form, filename, ctype, r.Data)
-	if err != nil {
-		return nil, fmt.Errorf("allinpay: %s: building multipart body: %w", uploadEndpoint.name, err)
-	}
-	hr, err := c.http.R().SetContext(ctx).SetHeader("Accept", "application/json").
-		SetHeader("Content-Type", bodyType).SetBody(body).Post(uploadEndpoint.name)
-	if err != nil {
-		return nil, fmt.Errorf("allinpay: %s: %w", uploadEndpoint.name, err)
-	}
-	resp, err := c.readResponse(uploadEndpoint.name, hr.StatusCode(), hr.Body())
+	resp, err := c.postFile(ctx, uploadEndpoint, r, filename, ctype, r.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -121,33 +103,6 @@ func checkUpload(r *UploadImageRequest) (ctype, filename string, err error) {
 		filename = "image" + uploadTypes[mt]
 	}
 	return ctype, filename, nil
-}
-
-// multipartBody writes the signed form fields (sorted, for a stable body) and
-// the file part.
-func multipartBody(form url.Values, filename, ctype string, data []byte) ([]byte, string, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(data) + 1024)
-	mw := multipart.NewWriter(&buf)
-	for _, k := range slices.Sorted(maps.Keys(form)) {
-		if err := mw.WriteField(k, form.Get(k)); err != nil {
-			return nil, "", err
-		}
-	}
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": "file", "filename": filename}))
-	h.Set("Content-Type", ctype)
-	pw, err := mw.CreatePart(h)
-	if err != nil {
-		return nil, "", err
-	}
-	if _, err := pw.Write(data); err != nil {
-		return nil, "", err
-	}
-	if err := mw.Close(); err != nil {
-		return nil, "", err
-	}
-	return buf.Bytes(), mw.FormDataContentType(), nil
 }
 
 // DownloadImageRequest fetches a complaint image through Allinpay

@@ -5,10 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"io"
 	"maps"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,61 +22,12 @@ import (
 // pngBytes is a PNG header followed by filler: enough for sniffing.
 var pngBytes = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{7}, 64)...)
 
-// received is one multipart upload as the test server read it.
-type received struct {
-	form     url.Values // the text fields
-	parts    []string   // part names in order
-	file     []byte
-	filename string
-	ctype    string
-}
-
-// uploadServer answers wxmerchantimageupload over httpmock as Allinpay does:
-// it reads the multipart body, verifies the signature over the text fields
-// alone (the file part is not signed) with the fake's independent code, and
-// answers a signed mediaid.
-func uploadServer(t *testing.T, st SignType) (*Client, *[]received) {
+// uploadServer answers wxmerchantimageupload as Allinpay does (see
+// multipartClient): the signature over the text fields alone, a signed
+// top-level mediaid.
+func uploadServer(t *testing.T, st SignType) (*Client, *[]uploadPart) {
 	t.Helper()
-	f := newFake(t, st)
-	var got []received
-	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder(http.MethodPost, "https://cus.allinpay.com/cusapi/riskfeeback/wxmerchantimageupload", func(req *http.Request) (*http.Response, error) {
-		mediaType, params, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
-		if err != nil || mediaType != "multipart/form-data" {
-			t.Errorf("content type %q", req.Header.Get("Content-Type"))
-			return reply(map[string]string{"retcode": "FAIL", "retmsg": "Content-Type"}), nil
-		}
-		r := received{form: url.Values{}}
-		mr := multipart.NewReader(req.Body, params["boundary"])
-		for {
-			p, err := mr.NextPart()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(p)
-			r.parts = append(r.parts, p.FormName())
-			if p.FileName() != "" {
-				r.file, r.filename, r.ctype = b, p.FileName(), p.Header.Get("Content-Type")
-				continue
-			}
-			r.form.Add(p.FormName(), string(b))
-		}
-		got = append(got, r)
-		if !f.checkRequest(r.form) {
-			return reply(map[string]string{"retcode": "FAIL", "retmsg": "验签失败"}), nil
-		}
-		out := map[string]string{"retcode": "SUCCESS", "randomstr": "r1", "mediaid": "ChsyMDAyMDE4MTIzNDU2"}
-		f.signReply(out)
-		return reply(out), nil
-	})
-	c, err := NewClient(testCreds(t, st), option.WithTransport(mt), option.WithRetry(option.Retry{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, &got
+	return multipartClient(t, st, func() map[string]string { return map[string]string{"mediaid": "ChsyMDAyMDE4MTIzNDU2"} })
 }
 
 // The upload is multipart: the signed common fields and sign as form fields,
@@ -105,8 +53,8 @@ func TestUploadImage(t *testing.T) {
 			if r.form.Get("cusid") != "990000000000001" || r.parts[len(r.parts)-1] != "file" {
 				t.Fatalf("form %v, parts %v", r.form, r.parts)
 			}
-			if !bytes.Equal(r.file, pngBytes) || r.filename != "image.png" || r.ctype != "image/png" {
-				t.Fatalf("file part %q %q %d bytes", r.filename, r.ctype, len(r.file))
+			if !bytes.Equal(r.file, pngBytes) || r.fileName != "image.png" || r.fileType != "image/png" {
+				t.Fatalf("file part %q %q %d bytes", r.fileName, r.fileType, len(r.file))
 			}
 			if req.Filename != "" || req.ContentType != "" {
 				t.Fatal("request modified")
@@ -116,8 +64,8 @@ func TestUploadImage(t *testing.T) {
 				t.Fatal(err)
 			}
 			r = (*got)[1]
-			if r.ctype != "image/jpeg; q=1" || r.filename != "a-1.jpg" || r.form.Get("cusid") != testCusID {
-				t.Fatalf("given type: %q %q %v", r.ctype, r.filename, r.form)
+			if r.fileType != "image/jpeg; q=1" || r.fileName != "a-1.jpg" || r.form.Get("cusid") != testCusID {
+				t.Fatalf("given type: %q %q %v", r.fileType, r.fileName, r.form)
 			}
 		})
 	}

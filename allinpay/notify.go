@@ -92,9 +92,15 @@ type Notification struct {
 	Complaint *ComplaintResource
 	// Violation is the decoded resource of VIOLATION.
 	Violation *Violation
-	// Alipay is the Alipay complaint notification's content, set when
-	// risktype is absent and paychnl is ALIPAY or absent.
-	Alipay *AlipayNotification
+	// Alipay is the Alipay complaint notification's complaint, set when
+	// risktype is absent and paychnl is ALIPAY or absent: the form's fields
+	// (prodoc/2621) read with the rules of the list and detail records
+	// (amounts exactly in fen, Beijing times, the JSON lists typed), its
+	// CusID the sub-merchant by the Ref rule (empty for the client's own
+	// merchant), its Raw the fields but sign as a JSON object. Allinpay's
+	// page does not list id, the key alicomplaintquery takes; Alipay's own
+	// complaint record has it, and ID is empty when Allinpay sends none.
+	Alipay *AlipayComplaint
 
 	// Fields is every received field, sign included, as received.
 	Fields Fields
@@ -123,47 +129,6 @@ type Violation struct {
 	PunishDescription string    // punish_description
 	RiskType          string    // risk_type: WeChat's violation category
 	RiskDescription   string    // risk_description
-}
-
-// AlipayNotification is an Alipay complaint notification's content
-// (prodoc/2621; the page lists the fields without descriptions).
-type AlipayNotification struct {
-	// ID is id, Alipay's complaint key that alicomplaintquery takes as
-	// complain_id, when Allinpay sends it: the page's table (garbled in one
-	// cell) does not list it, Alipay's own complaint record has it.
-	ID string
-	// TaskID is task_id, the complaint number (投诉单号) the buyer sees;
-	// alicomplaintqueryv2 filters by it.
-	TaskID string
-	// Status is status as sent (WAIT_PROCESS, PROCESSING, PROCESSED,
-	// DROP_COMPLAIN, ...); StatusDescription is its text.
-	Status            string
-	StatusDescription string
-	// ComplainAmount is complain_amount, yuan, exactly as sent ("12.50").
-	ComplainAmount string
-	// ComplainContent is the buyer's text. Never printed.
-	ComplainContent string
-	// TradeInfoList is complaint_trade_info_list, the JSON text of the trades
-	// complained about, as sent (checked to be JSON).
-	TradeInfoList json.RawMessage
-	// Contact is the buyer's contact (a phone number, usually); it masks
-	// itself when printed.
-	Contact complaint.Phone
-	// OppositeName and OppositePID name the party complained about (the
-	// merchant's Alipay name and pid). The name is masked when printed: a
-	// small merchant's name is a person's.
-	OppositeName string
-	OppositePID  string
-	// PayChannel is paychnl ("ALIPAY").
-	PayChannel string
-	// GmtComplain, GmtOverdue, GmtProcess and GmtRiskFinish are gmt_complain,
-	// gmt_overdue (the merchant's deadline), gmt_process and
-	// gmt_risk_finish_time (Alipay's push time), read in China time; zero
-	// when absent.
-	GmtComplain   time.Time
-	GmtOverdue    time.Time
-	GmtProcess    time.Time
-	GmtRiskFinish time.Time
 }
 
 // Fields are a notification's fields as received. Printing them shows the
@@ -228,6 +193,9 @@ func (c *Client) Verify(ctx context.Context, header http.Header, body []byte) (*
 	}
 	if err := c.checkRecipient(n); err != nil {
 		return nil, err
+	}
+	if n.Alipay != nil {
+		n.Alipay.CusID = c.refMerchant(n.CusID)
 	}
 	return n, nil
 }
@@ -323,7 +291,7 @@ func decodeNotification(form url.Values, st SignType) (*Notification, error) {
 	case n.RiskType == RiskViolation:
 		n.Violation, err = decodeViolation(n.Resource)
 	case n.RiskType == "" && (n.Fields.Get("paychnl") == "" || strings.EqualFold(n.Fields.Get("paychnl"), "ALIPAY")):
-		n.Alipay, err = decodeAlipayNotification(n.Fields)
+		n.Alipay, err = decodeAlipayNotification(form)
 	}
 	if err != nil {
 		return nil, err
@@ -370,13 +338,20 @@ func decodeObject(what, s string, v any) error {
 	return nil
 }
 
-// jsonError keeps the kind of a JSON error without the text it quotes.
+// jsonError keeps the kind of a JSON error without the text it quotes: the
+// offset of a syntax error, the field of a type error, the yuan sentinel of
+// a malformed amount.
 func jsonError(err error) error {
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		return fmt.Errorf("invalid JSON at offset %d", e.Offset)
-	case *json.UnmarshalTypeError:
-		return fmt.Errorf("field %s has the wrong type", httpc.ProviderText(e.Field))
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("invalid JSON at offset %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Errorf("field %s has the wrong type", httpc.ProviderText(te.Field))
+	}
+	if e := amountError(err); e != nil {
+		return e
 	}
 	return errors.New("wrong shape")
 }
@@ -416,39 +391,19 @@ func decodeViolation(s string) (*Violation, error) {
 	}, nil
 }
 
-func decodeAlipayNotification(f Fields) (*AlipayNotification, error) {
-	a := &AlipayNotification{
-		ID:                f.Get("id"),
-		TaskID:            f.Get("task_id"),
-		Status:            f.Get("status"),
-		StatusDescription: f.Get("status_description"),
-		ComplainAmount:    f.Get("complain_amount"),
-		ComplainContent:   f.Get("complain_content"),
-		Contact:           complaint.Phone(f.Get("contact")),
-		OppositeName:      f.Get("opposite_name"),
-		OppositePID:       f.Get("opposite_pid"),
-		PayChannel:        f.Get("paychnl"),
-	}
-	if s := f.Get("complaint_trade_info_list"); s != "" {
-		if !json.Valid([]byte(s)) {
-			return nil, malformedNotification("complaint_trade_info_list is not JSON", nil)
+// decodeAlipayNotification reads the Alipay complaint of a verified form
+// through decodeAlipayFields, without sign. Its errors name the field's
+// trouble, never its value.
+func decodeAlipayNotification(form url.Values) (*AlipayComplaint, error) {
+	fields := make(url.Values, len(form))
+	for k, vs := range form {
+		if k != "sign" {
+			fields[k] = vs
 		}
-		a.TradeInfoList = json.RawMessage(s)
 	}
-	for _, t := range []struct {
-		key string
-		dst *time.Time
-	}{
-		{"gmt_complain", &a.GmtComplain},
-		{"gmt_overdue", &a.GmtOverdue},
-		{"gmt_process", &a.GmtProcess},
-		{"gmt_risk_finish_time", &a.GmtRiskFinish},
-	} {
-		v, err := cntime.Parse(f.Get(t.key))
-		if err != nil {
-			return nil, malformedNotification(t.key+" is not a time", nil)
-		}
-		*t.dst = v
+	a, err := decodeAlipayFields(fields)
+	if err != nil {
+		return nil, malformedNotification("alipay complaint fields do not decode", jsonError(err))
 	}
 	return a, nil
 }

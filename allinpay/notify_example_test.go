@@ -29,6 +29,9 @@ func ExampleNewReceiver() {
 		// Enqueue and return quickly. Kinds tell complaints from violation
 		// notices (allinpay.KindViolation) and risk types added later.
 		fmt.Println("event:", e.Ref, e.Kind, e.ProviderKind)
+		if e.Complaint != nil { // the Alipay notification carries the complaint
+			fmt.Println("complaint:", e.Complaint.Channel, e.Complaint.State, e.Complaint.Amount.Amount)
+		}
 		return nil
 	})
 	mux := http.NewServeMux()
@@ -47,14 +50,14 @@ func ExampleNewReceiver() {
 	for _, a := range answers {
 		fmt.Println("answer:", a.Status, a.Body)
 	}
-	ali := srv.AddAlipayComplaint(allinpaytest.AlipayComplaint{ID: "2024050100000001", Status: "WAIT_PROCESS"})
+	ali := srv.AddAlipayComplaint(allinpaytest.AlipayComplaint{ID: "2024050100000001", Status: "WAIT_PROCESS", ComplainAmount: "12.50"})
 	an, err := srv.AlipayComplaintNotification(ali.ID)
 	if err != nil {
 		log.Fatal(err)
 	}
-	// The Alipay notification carries the complaint's content but, as
-	// Allinpay's page lists it, no id: its Ref has none, and the task_id is
-	// in the event's Raw (*allinpay.Notification).Alipay.
+	// The Alipay notification carries the complaint's content (the event's
+	// Complaint) but, as Allinpay's page lists it, no id: its Ref has none,
+	// and the task_id is in the event's Raw (*allinpay.Notification).Alipay.
 	if _, err := srv.Notify(ctx, web.URL+"/allinpay/notify", an); err != nil {
 		log.Fatal(err)
 	}
@@ -63,4 +66,5 @@ func ExampleNewReceiver() {
 	// answer: 200 success
 	// answer: 200 success
 	// event: allinpay/alipay created WAIT_PROCESS
+	// complaint: alipay pending 1250
 }

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"slices"
 
-	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/wxcomplaint"
 )
 
 // Printing notifications. They hold buyer data (the Alipay contact and
@@ -16,8 +16,9 @@ import (
 // the complained-about name with complaint.MaskName, the buyer's text and
 // the signature never. Encode the fields yourself to store them whole.
 
-// redacted replaces a value that is not printed.
-const redacted = "[redacted]"
+// redacted replaces a value that is not printed: the same mark as the WeChat
+// complaint types print.
+const redacted = wxcomplaint.Redacted
 
 // printableFields are the notification fields printed as they are: routing
 // ids, types, states, times and the amount. Every other value (contact,
@@ -58,7 +59,8 @@ func (f Fields) GoString() string { return f.String() }
 func (f Fields) Format(s fmt.State, _ rune) { _, _ = s.Write([]byte(f.String())) }
 
 // LogValue makes log/slog print the notification's ids, types and states, the
-// decoded resource's ids, and the Alipay content through its own LogValue.
+// decoded resource's ids, and the Alipay complaint through its own LogValue
+// (AlipayComplaint.LogValue: the contact and the name masked).
 func (n Notification) LogValue() slog.Value {
 	attrs := []slog.Attr{slog.String("risktype", string(n.RiskType))}
 	attrs = appendNonEmpty(attrs, "appid", n.AppID, "cusid", n.CusID, "orgid", n.OrgID, "signtype", string(n.SignType))
@@ -82,48 +84,6 @@ func (n Notification) GoString() string { return n.String() }
 
 // Format prints String for every verb.
 func (n Notification) Format(s fmt.State, _ rune) { _, _ = s.Write([]byte(n.String())) }
-
-// LogValue makes log/slog print the complaint's ids, status, amount and
-// times, the contact masked (complaint.MaskPhone) and the complained-about
-// name masked (complaint.MaskName); never the buyer's text.
-func (a AlipayNotification) LogValue() slog.Value {
-	attrs := appendNonEmpty(nil, "id", a.ID, "task_id", a.TaskID, "status", a.Status,
-		"complain_amount", a.ComplainAmount, "paychnl", a.PayChannel, "opposite_pid", a.OppositePID)
-	if a.OppositeName != "" {
-		attrs = append(attrs, slog.String("opposite_name", complaint.MaskName(a.OppositeName)))
-	}
-	if a.Contact != "" {
-		attrs = append(attrs, slog.String("contact", a.Contact.String()))
-	}
-	if a.ComplainContent != "" {
-		attrs = append(attrs, slog.String("complain_content", redacted))
-	}
-	for _, t := range []struct {
-		key string
-		v   slog.Attr
-	}{
-		{"gmt_complain", slog.Time("gmt_complain", a.GmtComplain)},
-		{"gmt_process", slog.Time("gmt_process", a.GmtProcess)},
-		{"gmt_overdue", slog.Time("gmt_overdue", a.GmtOverdue)},
-		{"gmt_risk_finish_time", slog.Time("gmt_risk_finish_time", a.GmtRiskFinish)},
-	} {
-		if !t.v.Value.Time().IsZero() {
-			attrs = append(attrs, t.v)
-		}
-	}
-	return slog.GroupValue(attrs...)
-}
-
-// String is the LogValue summary.
-func (a AlipayNotification) String() string {
-	return summary("allinpay.AlipayNotification", a.LogValue())
-}
-
-// GoString is String, so %#v masks as well.
-func (a AlipayNotification) GoString() string { return a.String() }
-
-// Format prints String for every verb.
-func (a AlipayNotification) Format(s fmt.State, _ rune) { _, _ = s.Write([]byte(a.String())) }
 
 // appendNonEmpty appends key/value pairs (kv has an even length) as string
 // attributes, leaving out empty values.

@@ -142,8 +142,9 @@ func TestHandlerEveryRiskType(t *testing.T) {
 			if len(ids) != len(evs) {
 				t.Fatal("event ids repeat")
 			}
-			if a := evs[3].Raw.(*allinpay.Notification).Alipay; a.Contact.Plain() != e2ePhone || a.ComplainAmount != "8.80" ||
-				!a.GmtRiskFinish.Equal(time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)) || !evs[3].Time.Equal(a.GmtRiskFinish) {
+			if a := evs[3].Raw.(*allinpay.Notification).Alipay; a.Contact != e2ePhone || a.ComplainAmount != 880 ||
+				!a.GmtRiskFinishTime.Equal(time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)) || !evs[3].Time.Equal(a.GmtRiskFinishTime) ||
+				evs[3].Complaint == nil || evs[3].Complaint.Amount != complaint.CNY(880) || evs[3].Complaint.Contact.Phone.Plain() != e2ePhone {
 				t.Errorf("alipay %v", a)
 			}
 			if v := evs[2].Raw.(*allinpay.Notification).Violation; v.RecordID != "R1" || v.SubMchID != "1900000109" {

@@ -41,10 +41,12 @@ var ackFailure = []byte("fail")
 //   - VIOLATION: KindViolation, ProviderKind "VIOLATION", a Ref without
 //     complaint id.
 //   - the Alipay complaint notification (no risktype): Ref{ID the
-//     notification's id when sent (see AlipayNotification.ID), Channel
-//     Alipay}; Kind from status (WAIT_PROCESS created; PROCESSED and
-//     OVERDUE_PROCESSED completed; DROP_* withdrawn; others state_changed);
-//     ProviderKind the status.
+//     notification's id when sent (see Notification.Alipay), MerchantID,
+//     Channel Alipay}; Kind from status (WAIT_PROCESS created; PROCESSED
+//     and OVERDUE_PROCESSED completed; DROP_* withdrawn; others
+//     state_changed); ProviderKind the status. The notification carries the
+//     whole complaint, so Complaint is set (AlipayComplaint.ToComplaint),
+//     and its Ref() is the event's Ref.
 //   - any other risk type: complaint.KindOther, ProviderKind the risk type,
 //     a Ref without complaint id; it is acknowledged, never refused, and the
 //     notification is in Raw for the sink to read.
@@ -65,12 +67,11 @@ var ackFailure = []byte("fail")
 // for one complaint, sent alike) cannot be told apart and give one event;
 // the complaint.Poller is the safety net for such changes.
 type Receiver struct {
-	c   *Client
-	now func() time.Time
+	c *Client
 }
 
 // NewReceiver returns the receiver for c's notifications.
-func NewReceiver(c *Client) *Receiver { return &Receiver{c: c, now: time.Now} }
+func NewReceiver(c *Client) *Receiver { return &Receiver{c: c} }
 
 // Provider is complaint.Allinpay.
 func (*Receiver) Provider() complaint.Provider { return complaint.Allinpay }
@@ -116,24 +117,14 @@ func (r *Receiver) event(n *Notification) complaint.Event {
 	case n.Alipay != nil:
 		a := n.Alipay
 		e.Ref.ID, e.Ref.Channel = a.ID, complaint.ChannelAlipay
-		e.Kind, e.ProviderKind = alipayStatusKind(a.Status), a.Status
-		e.Time = firstTime(a.GmtRiskFinish, a.GmtProcess, a.GmtComplain)
-		// The full complaint is in the notification: once the Alipay
-		// converter exists, set e.Complaint from a here (one line).
+		e.Kind, e.ProviderKind = alipayStatusKind(a.Status), string(a.Status)
+		e.Time = firstTime(a.GmtRiskFinishTime, a.GmtProcess, a.GmtComplain)
+		e.Complaint = a.ToComplaint()
 	}
 	if e.Time.IsZero() {
-		e.Time = r.now()
+		e.Time = r.c.now()
 	}
 	return e
-}
-
-// refMerchant is a Ref's MerchantID for a notification's cusid: empty for
-// the client's own merchant, the cusid for an agent's sub-merchant.
-func (c *Client) refMerchant(cusid string) string {
-	if cusid == c.cusid {
-		return ""
-	}
-	return cusid
 }
 
 // notificationEventID derives the event id from every field but sign (see
@@ -146,21 +137,21 @@ func notificationEventID(f Fields) string {
 		}
 	}
 	slices.Sort(keys)
-	kv := make([]string, 0, 2*len(keys))
-	for _, k := range keys {
-		kv = append(kv, k, f[k])
+	kv := make([]string, 2*len(keys))
+	for i, k := range keys {
+		kv[2*i], kv[2*i+1] = k, f[k]
 	}
 	return complaint.DeriveEventID(kv...)
 }
 
 // alipayStatusKind maps an Alipay complaint status onto an event kind.
-func alipayStatusKind(status string) complaint.Kind {
+func alipayStatusKind(status AlipayStatus) complaint.Kind {
 	switch status {
-	case "WAIT_PROCESS":
+	case AlipayStatusWaitProcess:
 		return complaint.KindCreated
-	case "PROCESSED", "OVERDUE_PROCESSED":
+	case AlipayStatusProcessed, AlipayStatusOverdueProcessed:
 		return complaint.KindCompleted
-	case "DROP_COMPLAIN", "DROP_OVERDUE_COMPLAIN", "DROP_OVERDUE_PROCESSED", "DROP_PROCESSED":
+	case AlipayStatusDropComplain, AlipayStatusDropOverdueComplain, AlipayStatusDropOverdueProcessed, AlipayStatusDropProcessed:
 		return complaint.KindWithdrawn
 	}
 	return complaint.KindStateChanged

@@ -16,6 +16,8 @@ import (
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
+	"github.com/tousu-go/tousu/internal/yuan"
+	"github.com/tousu-go/tousu/option"
 )
 
 const (
@@ -144,17 +146,18 @@ func TestVerifyAlipayNotification(t *testing.T) {
 		checks := map[string]bool{
 			"id":             a.ID == "2024052300000123",
 			"task_id":        a.TaskID == "TK20240523000001",
-			"status":         a.Status == "WAIT_PROCESS" && a.StatusDescription == "待处理",
-			"amount":         a.ComplainAmount == "12.50",
+			"status":         a.Status == AlipayStatusWaitProcess && a.StatusDescription == "待处理",
+			"amount (fen)":   a.ComplainAmount == 1250,
 			"content":        a.ComplainContent == testContent,
-			"trades":         string(a.TradeInfoList) == m["complaint_trade_info_list"],
-			"contact":        a.Contact.Plain() == testPhone,
+			"trades":         len(a.ComplaintTradeInfoList) == 1 && a.ComplaintTradeInfoList[0] == AlipayTrade{TradeNo: "2024052322001", OutNo: "O1", Amount: 1250},
+			"contact":        a.Contact == testPhone,
 			"opposite":       a.OppositeName == "张三小卖部" && a.OppositePID == "2088000000000001",
-			"paychnl":        a.PayChannel == "ALIPAY",
+			"own merchant":   a.CusID == "",
 			"gmt_complain":   a.GmtComplain.Equal(time.Date(2024, 5, 23, 10, 11, 12, 0, cntime.Zone)),
 			"gmt_overdue":    a.GmtOverdue.Equal(time.Date(2024, 5, 26, 10, 11, 12, 0, cntime.Zone)),
 			"gmt_process":    a.GmtProcess.IsZero(), // sent empty
-			"gmt_risk":       a.GmtRiskFinish.Equal(time.Date(2024, 5, 23, 10, 11, 15, 0, cntime.Zone)),
+			"gmt_risk":       a.GmtRiskFinishTime.Equal(time.Date(2024, 5, 23, 10, 11, 15, 0, cntime.Zone)),
+			"raw, no sign":   strings.Contains(string(a.Raw), `"task_id":"TK20240523000001"`) && !strings.Contains(string(a.Raw), `"sign"`),
 			"fields (empty)": n.Fields.Get("gmt_process") == "" && len(n.Fields) == len(m) && len(m) == 19,
 		}
 		for name, ok := range checks {
@@ -390,6 +393,9 @@ func TestVerifyMalformedContent(t *testing.T) {
 		"alipay: bad time":              ali("gmt_complain", "23/05/2024"),
 		"alipay: bad risk time":         ali("gmt_risk_finish_time", "x"),
 		"alipay: trades not json":       ali("complaint_trade_info_list", "[{"),
+		"alipay: amount finer than fen": ali("complain_amount", "12.505"),
+		"alipay: negative amount":       ali("complain_amount", "-1.00"),
+		"alipay: trade amount":          ali("complaint_trade_info_list", `[{"trade_no":"1","amount":"1e3"}]`),
 		"no cusid":                      func() map[string]string { m := wxNotification(SignRSA, "X"); delete(m, "cusid"); return m }(),
 	} {
 		n, err := c.Verify(context.Background(), nil, body(f.notification(m)))
@@ -398,6 +404,25 @@ func TestVerifyMalformedContent(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "yesterday") || strings.Contains(err.Error(), "23/05") {
 			t.Fatalf("%s: error quotes the value: %v", name, err)
+		}
+	}
+	// The reason survives without the value: the yuan sentinel of a bad
+	// amount, the field of a wrong type, the kind of anything else.
+	for _, tc := range []struct {
+		k, v string
+		is   error
+		text string
+	}{
+		{"complain_amount", "12.505", yuan.ErrPrecision, "amount: yuan: amount finer than a fen"},
+		{"complain_amount", "-1.00", yuan.ErrNegative, "amount: yuan: negative amount"},
+		{"complaint_trade_info_list", `{"trade_no":"1"}`, nil, "has the wrong type"},
+		{"gmt_complain", "23/05/2024", nil, "wrong shape"},
+	} {
+		m := alipayNotifyFields(SignRSA)
+		m[tc.k] = tc.v
+		_, err := c.Verify(context.Background(), nil, body(f.notification(m)))
+		if (tc.is != nil && !errors.Is(err, tc.is)) || err == nil || !strings.Contains(err.Error(), tc.text) {
+			t.Errorf("%s=%s: %v, want %v and %q", tc.k, tc.v, err, tc.is, tc.text)
 		}
 	}
 }
@@ -476,10 +501,10 @@ func receive(t *testing.T, r *Receiver, form url.Values) complaint.Event {
 }
 
 func TestReceiverEvents(t *testing.T) {
-	c, f := newTestClient(t, SignRSA)
-	r := NewReceiver(c)
 	received := time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)
-	r.now = func() time.Time { return received }
+	// The receipt time is the client's clock.
+	c, f := newTestClient(t, SignRSA, option.WithClock(func() time.Time { return received }))
+	r := NewReceiver(c)
 	if r.Provider() != complaint.Allinpay {
 		t.Fatal("provider")
 	}
@@ -532,8 +557,15 @@ func TestReceiverEvents(t *testing.T) {
 	e = receive(t, r, f.notification(am))
 	if e.Ref != (complaint.Ref{Provider: complaint.Allinpay, ID: am["id"], Channel: complaint.ChannelAlipay}) ||
 		e.Kind != complaint.KindCreated || e.ProviderKind != "WAIT_PROCESS" ||
-		!e.Time.Equal(time.Date(2024, 5, 23, 10, 11, 15, 0, cntime.Zone)) || e.Complaint != nil {
+		!e.Time.Equal(time.Date(2024, 5, 23, 10, 11, 15, 0, cntime.Zone)) {
 		t.Fatalf("Alipay event: %+v", e)
+	}
+	// The notification carries the whole complaint: the event has it,
+	// converted as the list and detail are, and it names the same complaint.
+	if cp := e.Complaint; cp == nil || cp.Ref() != e.Ref || cp.State != complaint.StatePending ||
+		cp.Amount != complaint.CNY(1250) || cp.Content != testContent || cp.Raw != e.Raw.(*Notification).Alipay ||
+		!cp.DueAt.Equal(time.Date(2024, 5, 26, 10, 11, 12, 0, cntime.Zone)) || len(cp.Orders) != 1 || cp.Orders[0].OutTradeNo != "O1" {
+		t.Fatalf("Alipay event complaint: %+v", e.Complaint)
 	}
 	// Time falls back to gmt_process, then gmt_complain, then receipt.
 	am["gmt_risk_finish_time"], am["gmt_process"] = "", "2024-05-24 09:00:00"
@@ -552,7 +584,7 @@ func TestReceiverEvents(t *testing.T) {
 }
 
 func TestAlipayStatusKind(t *testing.T) {
-	for status, kind := range map[string]complaint.Kind{
+	for status, kind := range map[AlipayStatus]complaint.Kind{
 		"WAIT_PROCESS": complaint.KindCreated, "PROCESSING": complaint.KindStateChanged,
 		"OVERDUE": complaint.KindStateChanged, "PART_OVERDUE": complaint.KindStateChanged,
 		"PROCESSED": complaint.KindCompleted, "OVERDUE_PROCESSED": complaint.KindCompleted,
@@ -691,7 +723,7 @@ func TestNotificationPrinting(t *testing.T) {
 	log.Info("n", "n", n, "a", n.Alipay, "fields", n.Fields)
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("n", "n", *n, "a", *n.Alipay)
 	outs := []string{
-		buf.String(), n.String(), n.GoString(), n.Alipay.String(), n.Alipay.GoString(), n.Fields.String(), n.Fields.GoString(),
+		buf.String(), n.String(), n.GoString(), fmt.Sprint(n.Alipay), fmt.Sprintf("%#v", n.Alipay), n.Fields.String(), n.Fields.GoString(),
 		fmt.Sprintf("%v %+v %#v %s %q %x", n, n, n, n, n, n),
 		fmt.Sprintf("%v %+v %#v %s", *n, *n.Alipay, n.Alipay, n.Fields),
 		fmt.Sprintf("%+v", struct{ N *Notification }{n}),

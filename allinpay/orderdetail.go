@@ -93,17 +93,10 @@ func (t TransactionComplaint) Format(f fmt.State, verb rune) {
 		CreateTime, PayTime, ExpireTime               time.Time
 		CustomerMaterial                              CustomerMaterial
 	}
-	r := TransactionComplaint{t.ComplaintOrderID, t.OrderID, redact(t.OpenID), redact(t.HeadImgURL), t.PhoneNumber,
+	r := TransactionComplaint{t.ComplaintOrderID, t.OrderID, wxcomplaint.Redact(t.OpenID), wxcomplaint.Redact(t.HeadImgURL), t.PhoneNumber,
 		t.Type, t.Status, t.ProductName, t.TotalCostStr, t.CreateTime, t.PayTime, t.ExpireTime,
-		CustomerMaterial{t.CustomerMaterial.MediaIDList, redact(t.CustomerMaterial.Content)}}
+		CustomerMaterial{t.CustomerMaterial.MediaIDList, wxcomplaint.Redact(t.CustomerMaterial.Content)}}
 	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
-}
-
-func redact(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "[redacted]"
 }
 
 // epochTime is a time sent as Unix seconds (a number or a string of digits;

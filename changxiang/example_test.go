@@ -70,7 +70,7 @@ func ExampleParseYuan() {
 	// 10000001 <nil>
 	// 1250 <nil>
 	// 7 <nil>
-	// 0 changxiang: not an exact amount in yuan
+	// 0 changxiang: not an exact amount in yuan: yuan: amount finer than a fen
 }
 
 // The receiver behind complaint.NewHandler: a complaint, its redelivery, its

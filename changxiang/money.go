@@ -2,8 +2,9 @@ package changxiang
 
 import (
 	"errors"
-	"math"
-	"strings"
+	"fmt"
+
+	"github.com/tousu-go/tousu/internal/yuan"
 )
 
 // ErrAmount is what ParseYuan answers for text that is not an exact,
@@ -17,33 +18,15 @@ var ErrAmount = errors.New("changxiang: not an exact amount in yuan")
 // exactly: the digits are read as integers, never through a float, so
 // 100000.01 is 10000001 fen. Digits after the second decimal must be zeros
 // ("1.500" is 150; "1.005" is not a whole number of fen). A sign, exponent,
-// spaces, a lone or trailing point and amounts beyond int64 fen are ErrAmount.
+// spaces, a lone or trailing point and amounts beyond int64 fen are errors
+// matching ErrAmount (the reason follows it in the text, never the amount).
+// It is exported for the amounts users read themselves, such as
+// PaymentNotification.TotalFee; every provider of the module reads yuan with
+// the same rules.
 func ParseYuan(s string) (int64, error) {
-	whole, frac, hasPoint := strings.Cut(s, ".")
-	if whole == "" || (hasPoint && frac == "") || !digits(whole) || !digits(frac) {
-		return 0, ErrAmount
-	}
-	if strings.Trim(frac[min(len(frac), 2):], "0") != "" {
-		return 0, ErrAmount
-	}
-	// The amount in fen is the whole digits followed by two decimals.
-	var fen int64
-	for _, c := range whole + (frac + "00")[:2] {
-		d := int64(c - '0')
-		if fen > (math.MaxInt64-d)/10 {
-			return 0, ErrAmount
-		}
-		fen = fen*10 + d
+	fen, err := yuan.ParseFen(s)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrAmount, err)
 	}
 	return fen, nil
-}
-
-// digits reports whether s holds only ASCII digits ("" does).
-func digits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

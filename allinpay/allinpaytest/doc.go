@@ -2,8 +2,9 @@
 // API (WeChat Pay and Alipay complaints relayed by 通联), for the SDK's tests,
 // users' tests and offline demos.
 //
-// It speaks the wire format of the provider fact sheet on its own: it imports
-// no part of package allinpay, and signs and verifies with its own code
+// It speaks the wire format of the provider fact sheet on its own: it uses
+// package allinpay only for the Credentials type (Server.Credentials), and
+// signs and verifies with its own code
 // (crypto/rsa with SHA-1; tjfoc/gmsm's sm2 with explicit user ids and raw
 // r‖s; its own string to sign and its own ASN.1 key encoding), not through
 // package signing, so a mistake on either side shows as a failure instead of
@@ -55,9 +56,12 @@
 //	srv := allinpaytest.NewServer(allinpaytest.WithSignType(allinpaytest.SM2))
 //	defer srv.Close()
 //	srv.AddWeChatComplaint(allinpaytest.WeChatComplaint{Detail: "充电宝归还后仍在扣费"})
-//	k := srv.Keys() // k.Merchant.PrivateKey signs, k.Allinpay.PublicKey verifies
-//	// build a client from srv.AppID(), srv.CusID(), srv.OrgID(), k, and
-//	// option.WithBaseURL(srv.URL())
+//	c, err := allinpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+//	// c talks to the fake: c.Adapter() lists, acts and passes
+//	// complainttest.TestSource against it (allinpay's contract_test.go).
+//
+// Keys gives the key pairs themselves (k.Merchant.PrivateKey signs,
+// k.Allinpay.PublicKey verifies) for a client built by hand.
 //
 // # Keys
 //
@@ -83,7 +87,8 @@
 // inside records are JSON numbers (WithStringNumbers sends strings); the
 // complaint-order records are Base64 like the others with Unix-second times;
 // SUCCESS answers carry no appid or cusid; notifications carry appid, cusid,
-// orgid (agents), risktype and resource, and the Alipay one no risktype;
+// orgid (agents), risktype and resource, and the Alipay one no risktype and,
+// as Allinpay's page lists its fields, no id;
 // an acknowledgement is HTTP 200 with the body exactly "success".
 //
 // # Files

@@ -139,23 +139,26 @@ type plainComplaint Complaint
 func (c Complaint) Format(f fmt.State, verb rune) {
 	type Complaint plainComplaint // prints as wxcomplaint.Complaint under %#v
 	r := Complaint(c)
-	r.PayerPhone = redact(r.PayerPhone)
-	r.PayerOpenID = redact(r.PayerOpenID)
-	r.ComplaintDetail = redact(r.ComplaintDetail)
-	r.ComplaintDetailTrans = redact(r.ComplaintDetailTrans)
+	r.PayerPhone = Redact(r.PayerPhone)
+	r.PayerOpenID = Redact(r.PayerOpenID)
+	r.ComplaintDetail = Redact(r.ComplaintDetail)
+	r.ComplaintDetailTrans = Redact(r.ComplaintDetailTrans)
 	if len(r.UserTagList) > 0 {
-		r.UserTagList = []UserTag{redacted}
+		r.UserTagList = []UserTag{Redacted}
 	}
 	r.Raw = nil
 	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
 }
 
-// redacted replaces personal data in prints.
-const redacted = "[redacted]"
+// Redacted replaces personal data in prints, here and in the providers that
+// relay WeChat's complaints (allinpay prints its own types the same way).
+const Redacted = "[redacted]"
 
-func redact(s string) string {
+// Redact is Redacted for a non-empty s and "" for an empty one: a print
+// shows that there was something, never what.
+func Redact(s string) string {
 	if s == "" {
 		return ""
 	}
-	return redacted
+	return Redacted
 }

@@ -61,9 +61,9 @@ type plainHistory NegotiationHistory
 func (h NegotiationHistory) Format(f fmt.State, verb rune) {
 	type NegotiationHistory plainHistory // prints as wxcomplaint.NegotiationHistory under %#v
 	r := NegotiationHistory(h)
-	r.OperateDetails = redact(r.OperateDetails)
-	r.UserAppyPlatformServiceReason = redact(r.UserAppyPlatformServiceReason)
-	r.UserAppyPlatformServiceReasonDescription = redact(r.UserAppyPlatformServiceReasonDescription)
+	r.OperateDetails = Redact(r.OperateDetails)
+	r.UserAppyPlatformServiceReason = Redact(r.UserAppyPlatformServiceReason)
+	r.UserAppyPlatformServiceReasonDescription = Redact(r.UserAppyPlatformServiceReasonDescription)
 	r.Raw = nil
 	fmt.Fprintf(f, fmt.FormatString(f, verb), r)
 }

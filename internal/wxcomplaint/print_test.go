@@ -73,7 +73,7 @@ func TestComplaintPrintsNoPersonalData(t *testing.T) {
 	}
 	// Printing stays useful: ids, state, orders and the redaction marker show.
 	out := fmt.Sprintf("%+v", c)
-	for _, want := range []string{"200201820200101080076610000", "PENDING", "4200000404201909069117582536", redacted, "186******66"} {
+	for _, want := range []string{"200201820200101080076610000", "PENDING", "4200000404201909069117582536", Redacted, "186******66"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("%%+v lacks %q:\n%s", want, out)
 		}
@@ -86,7 +86,7 @@ func TestComplaintPrintsNoPersonalData(t *testing.T) {
 		t.Error("Format modified the complaint")
 	}
 	// An empty field stays empty rather than showing the marker.
-	if s := fmt.Sprintf("%+v", Complaint{ComplaintID: "X"}); strings.Contains(s, redacted) {
+	if s := fmt.Sprintf("%+v", Complaint{ComplaintID: "X"}); strings.Contains(s, Redacted) {
 		t.Errorf("empty complaint shows redactions: %s", s)
 	}
 }
