@@ -4,7 +4,8 @@
 //
 // It is a nested module (github.com/tousu-go/tousu/complaint/redisstore) so
 // that the root module does not depend on a Redis client; it uses
-// github.com/redis/go-redis/v9, which needs Go 1.26.
+// github.com/redis/go-redis/v9 (v9.22, the last release that builds with the
+// Go 1.24 the root module asks for).
 //
 // # Wiring
 //
