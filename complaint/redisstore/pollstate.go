@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"strconv"
@@ -19,12 +20,16 @@ import (
 // complaint is forgotten only well after no window lists it any more.
 const DefaultRetention = 37 * 24 * time.Hour
 
-// Fields of a source's poll record, one Redis hash.
+// Fields of a source's hash: its poll record, and its open set as one field
+// per open complaint (openField + key, holding the reference as JSON). One
+// key per source keeps every script on one key, so Redis Cluster can place
+// it anywhere whatever braces the prefix or the source name hold.
 const (
 	fieldToken     = "token"     // the lease holder's token; absent when free
 	fieldLeaseEnd  = "lease_end" // when the holder's lease ends
 	fieldStarted   = "started"   // when the last granted poll started
 	fieldWatermark = "watermark" // the end of the last complete window
+	openField      = "open:"     // prefix of the open set's fields
 )
 
 // Fields of a complaint's Seen record, one Redis hash.
@@ -34,13 +39,17 @@ const (
 	fieldOverdue     = "overdue"
 )
 
-// Lua helpers shared by the poll scripts. Times travel as
+// Lua helpers of the begin-poll script. Times travel as
 // "<unix seconds>.<nanoseconds, 9 digits>" (stamp): Lua 5.1 numbers are
 // doubles, exact for seconds and for nanoseconds apart, not for Unix
 // nanoseconds in one number, so times are compared as (seconds, nanos) pairs.
+// A stored time of another form fails the script with a corruptReply error.
 const luaTime = `
 local function parts(v)
-	local s, n = string.match(v, '^(-?%d+)%.(%d+)$')
+	local s, n = string.match(v, '^(-?%d+)%.(%d%d%d%d%d%d%d%d%d)$')
+	if not s then
+		error({err = '` + corruptReply + ` a stored time is malformed'})
+	end
 	return tonumber(s), tonumber(n)
 end
 local function before(a, b)
@@ -53,9 +62,9 @@ end
 // beginPollScript refuses the poll while another holder's lease is live
 // (now before its end) or while the last poll started after now minus
 // minInterval; otherwise it records now as the start, takes the lease with
-// a new token, and refreshes the retention of the source's keys.
+// a new token, and refreshes the retention of the source's hash.
 //
-//	KEYS[1] the poll record, KEYS[2] the open set (same slot: {source})
+//	KEYS[1] the source's hash
 //	ARGV[1] now, ARGV[2] now - minInterval, ARGV[3] now + lease (stamps),
 //	ARGV[4] the new token, ARGV[5] the retention in milliseconds
 //
@@ -75,14 +84,13 @@ if leaseEnd ~= '' or started ~= '' then
 end
 redis.call('HSET', KEYS[1], '` + fieldToken + `', ARGV[4], '` + fieldLeaseEnd + `', ARGV[3], '` + fieldStarted + `', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
-redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return {1, r[4] or ''}
 `)
 
 // endPollScript releases the lease only while the record holds the caller's
 // token, and then records the watermark when one is given.
 //
-//	KEYS[1] the poll record
+//	KEYS[1] the source's hash
 //	ARGV[1] the token, ARGV[2] the watermark stamp or "", ARGV[3] the retention
 //	in milliseconds
 //
@@ -122,14 +130,14 @@ end
 return v
 `)
 
+// corruptReply starts the error a script raises over a record it did not
+// write.
+const corruptReply = "CORRUPT"
+
 var _ complaint.PollState = (*Store)(nil)
 
-// pollKey and openKey are the Redis keys of a source's poll record and open
-// set. The source is a hash tag that both keys share up to its closing
-// brace, so they land in one Redis Cluster slot whatever the prefix holds
-// (a prefix with a tag of its own puts everything in that tag's slot).
-func (s *Store) pollKey(source string) string { return s.prefix + "{" + source + "}:poll" }
-func (s *Store) openKey(source string) string { return s.prefix + "{" + source + "}:open" }
+// sourceKey is the Redis key of a source's hash (poll record and open set).
+func (s *Store) sourceKey(source string) string { return s.prefix + "source:" + source }
 
 // seenKey is the Redis key of a complaint's Seen record.
 func (s *Store) seenKey(key string) string { return s.prefix + "seen:" + key }
@@ -144,9 +152,13 @@ func (s *Store) BeginPoll(ctx context.Context, source string, now time.Time, min
 		return complaint.PollTicket{}, err
 	}
 	token := complaint.NewLeaseToken()
-	r, err := beginPollScript.Run(ctx, s.client, []string{s.pollKey(source), s.openKey(source)},
+	r, err := beginPollScript.Run(ctx, s.client, []string{s.sourceKey(source)},
 		stamp(now), stamp(now.Add(-minInterval)), stamp(now.Add(lease)), token, millis(s.retention)).Slice()
 	if err != nil {
+		var rerr redis.Error
+		if errors.As(err, &rerr) && strings.HasPrefix(rerr.Error(), corruptReply+" ") {
+			return complaint.PollTicket{}, fmt.Errorf("redisstore: begin poll: %w: a stored time is malformed", complaint.ErrInternal)
+		}
 		return complaint.PollTicket{}, fmt.Errorf("redisstore: begin poll: %w", err)
 	}
 	ans, err := pollAnswer(r)
@@ -209,7 +221,7 @@ func (s *Store) EndPoll(ctx context.Context, source, token string, watermark tim
 	if !watermark.IsZero() {
 		w = stamp(watermark)
 	}
-	n, err := endPollScript.Run(ctx, s.client, []string{s.pollKey(source)}, token, w, millis(s.retention)).Int()
+	n, err := endPollScript.Run(ctx, s.client, []string{s.sourceKey(source)}, token, w, millis(s.retention)).Int()
 	if err != nil {
 		return fmt.Errorf("redisstore: end poll: %w", err)
 	}
@@ -273,8 +285,9 @@ func (s *Store) Remember(ctx context.Context, key string, seen complaint.Seen) e
 	return nil
 }
 
-// Track implements complaint.PollState in one round trip: the open set is a
-// hash from key to the reference as JSON.
+// Track implements complaint.PollState in one round trip: an open-set field
+// of the source's hash, holding the reference as JSON, and the hash's
+// retention refreshed.
 func (s *Store) Track(ctx context.Context, source, key string, ref complaint.Ref) error {
 	if err := complaint.CheckContext(ctx); err != nil {
 		return err
@@ -283,7 +296,7 @@ func (s *Store) Track(ctx context.Context, source, key string, ref complaint.Ref
 	if err != nil {
 		return fmt.Errorf("redisstore: track: %w", err)
 	}
-	if err := hsetScript.Run(ctx, s.client, []string{s.openKey(source)}, millis(s.retention), key, b).Err(); err != nil {
+	if err := hsetScript.Run(ctx, s.client, []string{s.sourceKey(source)}, millis(s.retention), openField+key, b).Err(); err != nil {
 		return fmt.Errorf("redisstore: track: %w", err)
 	}
 	return nil
@@ -294,7 +307,7 @@ func (s *Store) Untrack(ctx context.Context, source, key string) error {
 	if err := complaint.CheckContext(ctx); err != nil {
 		return err
 	}
-	if err := s.client.HDel(ctx, s.openKey(source), key).Err(); err != nil {
+	if err := s.client.HDel(ctx, s.sourceKey(source), openField+key).Err(); err != nil {
 		return fmt.Errorf("redisstore: untrack: %w", err)
 	}
 	return nil
@@ -303,8 +316,8 @@ func (s *Store) Untrack(ctx context.Context, source, key string) error {
 // scanCount is the COUNT hint of each HSCAN call of Tracked.
 const scanCount = 256
 
-// Tracked implements complaint.PollState with HSCAN, a batch of about
-// scanCount entries per round trip, so that a large open set is never loaded
+// Tracked implements complaint.PollState with HSCAN MATCH open:*, a batch of
+// about scanCount entries per round trip, so that a large open set is never loaded
 // whole. As HSCAN guarantees, every entry present for the whole loop is
 // yielded; an entry tracked or untracked meanwhile may or may not be, and an
 // entry may be yielded twice if the set grows or shrinks a lot while it is
@@ -315,10 +328,10 @@ func (s *Store) Tracked(ctx context.Context, source string) iter.Seq2[complaint.
 			yield(complaint.Ref{}, err)
 			return
 		}
-		key := s.openKey(source)
+		key := s.sourceKey(source)
 		var cursor uint64
 		for {
-			kv, next, err := s.client.HScan(ctx, key, cursor, "", scanCount).Result()
+			kv, next, err := s.client.HScan(ctx, key, cursor, openField+"*", scanCount).Result()
 			if err != nil {
 				yield(complaint.Ref{}, fmt.Errorf("redisstore: tracked: %w", err))
 				return
