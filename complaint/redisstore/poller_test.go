@@ -258,7 +258,7 @@ func TestPollersShareOneRedis(t *testing.T) {
 			complaint.WithPollInterval(interval), complaint.WithPollerLogger(warns.logger()),
 			// A replica refused by a live lease waits for its end (NotBefore)
 			// even when the holder ends early: keep it short.
-			complaint.WithPollLease(time.Second)))
+			complaint.WithPollLease(3*time.Second)))
 	}
 
 	// Each change waits until it reached the sink before the next one, so

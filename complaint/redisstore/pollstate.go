@@ -72,6 +72,9 @@ end
 // refused, each of the last two "" unless it is a reason for the refusal.
 var beginPollScript = redis.NewScript(luaTime + `
 local r = redis.call('HMGET', KEYS[1], '` + fieldToken + `', '` + fieldLeaseEnd + `', '` + fieldStarted + `', '` + fieldWatermark + `')
+if r[4] then
+	parts(r[4]) -- a corrupt watermark fails the script before it takes the lease
+end
 local leaseEnd, started = '', ''
 if r[1] and r[2] and before(ARGV[1], r[2]) then
 	leaseEnd = r[2]

@@ -288,6 +288,16 @@ func TestPollStateCorruptRecords(t *testing.T) {
 			t.Errorf("BeginPoll over a started of %q: %v, want complaint.ErrInternal", v, err)
 		}
 	}
+	// A corrupt watermark fails BeginPoll before it takes the lease: once it
+	// is repaired, the next poll is granted at once.
+	rdb.HSet(ctx, prefix+"source:src", "started", "1.000000000", "watermark", "garbage")
+	if _, err := s.BeginPoll(ctx, "src", time.Now(), time.Hour, time.Minute); !errors.Is(err, complaint.ErrInternal) {
+		t.Errorf("BeginPoll over a corrupt watermark: %v, want complaint.ErrInternal", err)
+	}
+	rdb.HDel(ctx, prefix+"source:src", "watermark")
+	if tk, err := s.BeginPoll(ctx, "src", time.Now(), time.Hour, time.Minute); err != nil || !tk.Granted() {
+		t.Errorf("BeginPoll after the repair = %+v, %v; want granted", tk, err)
+	}
 	rdb.HSet(ctx, prefix+"source:src", "open:k", "{not json")
 	var errs int
 	for _, err := range s.Tracked(ctx, "src") {
