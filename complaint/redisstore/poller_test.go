@@ -128,40 +128,6 @@ func (s *fakeSource) History(context.Context, complaint.Ref) iter.Seq2[*complain
 	return func(func(*complaint.Entry, error) bool) {}
 }
 
-// eventSink records every event that reaches it, by complaint and
-// fingerprint of the complaint it carries.
-type eventSink struct {
-	mu     sync.Mutex
-	events []*complaint.Event
-}
-
-func (s *eventSink) HandleEvent(_ context.Context, e *complaint.Event) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.events = append(s.events, e)
-	return nil
-}
-
-func (s *eventSink) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.events)
-}
-
-// count is how many events for complaint id carried a version with
-// fingerprint fp.
-func (s *eventSink) count(id, fp string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, e := range s.events {
-		if e.Ref.ID == id && e.Complaint != nil && complaint.Fingerprint(e.Complaint) == fp {
-			n++
-		}
-	}
-	return n
-}
-
 // waitFor polls cond every few milliseconds until it holds, for at most max.
 func waitFor(t *testing.T, what string, max time.Duration, cond func() bool) {
 	t.Helper()
@@ -250,7 +216,7 @@ func runPoller(t *testing.T, p *complaint.Poller) (stop func()) {
 func TestPollersShareOneRedis(t *testing.T) {
 	srv := needRedis(t)
 	const interval = 200 * time.Millisecond
-	data, lists, sink, warns := newComplaints(), &listLog{}, &eventSink{}, &warnLog{}
+	data, lists, sink, warns := newComplaints(), &listLog{}, &recordingSink{}, &warnLog{}
 	prefix := uniquePrefix(t)
 	var stop [2]func()
 	for i := range 2 {
@@ -275,7 +241,7 @@ func TestPollersShareOneRedis(t *testing.T) {
 			}
 		}()
 		waitFor(t, fmt.Sprintf("version %d (%s) reaching the sink", len(versions), id), 15*time.Second,
-			func() bool { return sink.count(id, fp) > 0 })
+			func() bool { return sink.count(byVersion(id, fp)) > 0 })
 	}
 	change("c1", func() { data.add("c1") })
 	change("c2", func() { data.add("c2") })
@@ -292,7 +258,7 @@ func TestPollersShareOneRedis(t *testing.T) {
 	waitFor(t, "two more polls", 15*time.Second, func() bool { return len(lists.all()) >= after+2 })
 
 	for _, v := range versions {
-		if n := sink.count(v[0], v[1]); n != 1 {
+		if n := sink.count(byVersion(v[0], v[1])); n != 1 {
 			t.Errorf("complaint %s, version %s reached the sink %d times, want once", v[0], v[1][:8], n)
 		}
 	}
@@ -337,7 +303,7 @@ func TestPollerTakesOverACrashedHolder(t *testing.T) {
 	srv := needRedis(t)
 	const lease = 1500 * time.Millisecond
 	prefix := uniquePrefix(t)
-	data, lists, sink := newComplaints(), &listLog{}, &eventSink{}
+	data, lists, sink := newComplaints(), &listLog{}, &recordingSink{}
 	data.add("c1")
 
 	dead := redisstore.New(srv.client(t), redisstore.WithPrefix(prefix))
@@ -349,7 +315,7 @@ func TestPollerTakesOverACrashedHolder(t *testing.T) {
 
 	runPoller(t, newReplicaPoller(t, newClient(t, srv.addr), prefix, 1, data, lists, sink,
 		complaint.WithPollInterval(lease/5), complaint.WithPollLease(lease)))
-	waitFor(t, "the takeover's poll", 20*lease, func() bool { return sink.count("c1", data.fingerprint("c1")) == 1 })
+	waitFor(t, "the takeover's poll", 20*lease, func() bool { return sink.count(byVersion("c1", data.fingerprint("c1"))) == 1 })
 	first := lists.all()[0]
 	if first.opts.Until.Before(crashedAt.Add(lease)) {
 		t.Fatalf("the live replica polled at %v, %v before the dead holder's lease ended",
@@ -367,7 +333,7 @@ func TestPollerTakesOverACrashedHolder(t *testing.T) {
 func TestPollerRestartEmitsNothingTwice(t *testing.T) {
 	srv := needRedis(t)
 	prefix := uniquePrefix(t)
-	data, lists, sink := newComplaints(), &listLog{}, &eventSink{}
+	data, lists, sink := newComplaints(), &listLog{}, &recordingSink{}
 	data.add("c1")
 	data.add("c2")
 	time.Sleep(time.Millisecond) // the window ends after the complaints' creation
@@ -406,7 +372,7 @@ func TestPollerRestartEmitsNothingTwice(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := sink.count("c1", fp); n != 1 || sink.len() != 3 {
+	if n := sink.count(byVersion("c1", fp)); n != 1 || sink.len() != 3 {
 		t.Fatalf("the change reached the sink %d times (%d events in all), want once (3)", n, sink.len())
 	}
 }
@@ -428,7 +394,7 @@ func TestCallbackAndPollReachTheSinkOnce(t *testing.T) {
 			}
 			id := wx.AddComplaint(wechatpay.Complaint{}).ComplaintID
 			prefix := uniquePrefix(t)
-			sink := &eventSink{}
+			sink := &recordingSink{}
 
 			hstore := redisstore.New(srv.client(t), redisstore.WithPrefix(prefix))
 			h := httptest.NewServer(complaint.NewHandler(wechatpay.NewReceiver(client), sink, complaint.WithStore(hstore),
@@ -471,7 +437,7 @@ func TestCallbackAndPollReachTheSinkOnce(t *testing.T) {
 				poll()
 				callback("evt-1", wechatpay.ActionCreateComplaint)
 			}
-			if n := sink.count(id, v1); n != 1 || sink.len() != 1 {
+			if n := sink.count(byVersion(id, v1)); n != 1 || sink.len() != 1 {
 				t.Fatalf("the new complaint reached the sink %d times (%d events), want once", n, sink.len())
 			}
 			// A change the callback brings is not emitted again by the poll.
@@ -485,7 +451,7 @@ func TestCallbackAndPollReachTheSinkOnce(t *testing.T) {
 			poll()
 			callback("evt-3", wechatpay.ActionUserResponse)
 			for i, v := range []string{v1, v2, v3} {
-				if n := sink.count(id, v); n != 1 {
+				if n := sink.count(byVersion(id, v)); n != 1 {
 					t.Errorf("version %d reached the sink %d times, want once", i+1, n)
 				}
 			}
@@ -504,7 +470,7 @@ func TestPollerRedisDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, lists, sink, warns := newComplaints(), &listLog{}, &eventSink{}, &warnLog{}
+	data, lists, sink, warns := newComplaints(), &listLog{}, &recordingSink{}, &warnLog{}
 	data.add("c1")
 	// No retries inside go-redis: each failed poll is one refused dial.
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + port, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
