@@ -271,8 +271,15 @@ func startCluster() (*redisServer, error) {
 	defer c.Close()
 	ctx := context.Background()
 	if err := c.ClusterAddSlotsRange(ctx, 0, 16383).Err(); err != nil {
-		s.stop()
-		return nil, fmt.Errorf("CLUSTER ADDSLOTSRANGE: %w", err)
+		// Before Redis 7.0 there is no ADDSLOTSRANGE: name every slot.
+		slots := make([]int, 16384)
+		for i := range slots {
+			slots[i] = i
+		}
+		if err2 := c.ClusterAddSlots(ctx, slots...).Err(); err2 != nil {
+			s.stop()
+			return nil, fmt.Errorf("CLUSTER ADDSLOTSRANGE: %w; CLUSTER ADDSLOTS: %w", err, err2)
+		}
 	}
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		info, err := c.ClusterInfo(ctx).Result()
