@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,6 +44,7 @@ func runTests(m *testing.M) int {
 	}
 	testRedis = srv
 	defer srv.stop()
+	defer func() { testCluster.stop() }()
 	return m.Run()
 }
 
@@ -63,12 +65,13 @@ type redisServer struct {
 	addr     string
 	external bool
 
-	mu   sync.Mutex
-	bin  string
-	dir  string
-	port string
-	cmd  *exec.Cmd
-	out  *bytes.Buffer
+	mu    sync.Mutex
+	bin   string
+	dir   string
+	port  string
+	extra []string // more redis-server arguments
+	cmd   *exec.Cmd
+	out   *bytes.Buffer
 }
 
 func startRedis() (*redisServer, error) {
@@ -79,6 +82,12 @@ func startRedis() (*redisServer, error) {
 		}
 		return s, nil
 	}
+	return startServer()
+}
+
+// startServer runs a redis-server of the harness's own, with extra
+// arguments.
+func startServer(extra ...string) (*redisServer, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		return nil, errors.New("redis-server is not on PATH")
@@ -87,7 +96,7 @@ func startRedis() (*redisServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &redisServer{bin: bin, dir: dir}
+	s := &redisServer{bin: bin, dir: dir, extra: extra}
 	// A free port can be taken between finding it and redis-server binding
 	// it; try a few.
 	for range 3 {
@@ -121,9 +130,9 @@ func (s *redisServer) start() error {
 		return errors.New("redis-server already running")
 	}
 	s.out = &bytes.Buffer{}
-	cmd := exec.Command(s.bin,
+	cmd := exec.Command(s.bin, append([]string{
 		"--port", s.port, "--bind", "127.0.0.1", "--dir", s.dir,
-		"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "")
+		"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""}, s.extra...)...)
 	cmd.Stdout, cmd.Stderr = s.out, s.out
 	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
@@ -227,6 +236,69 @@ func (s *redisServer) deletePrefix(tb testing.TB, prefix string) {
 	if err := iter.Err(); err != nil {
 		tb.Errorf("deleting the test keys under %q: %v", prefix, err)
 	}
+}
+
+// The cluster tests run against a Redis Cluster of one node that serves
+// every slot: Redis checks there, as on any cluster, that the keys a command
+// or script names share one slot (CROSSSLOT otherwise), and go-redis's
+// cluster client routes by slot as it does on a real cluster.
+var (
+	clusterOnce sync.Once
+	testCluster *redisServer
+	clusterErr  error
+)
+
+// needCluster returns the one-node cluster, started on first use; it skips
+// where needRedis does, and when the server under test is an external one.
+func needCluster(tb testing.TB) *redisServer {
+	tb.Helper()
+	if needRedis(tb).external {
+		tb.Skip("TOUSU_REDIS_ADDR is set: the cluster tests need a redis-server they start themselves")
+	}
+	clusterOnce.Do(func() { testCluster, clusterErr = startCluster() })
+	if clusterErr != nil {
+		tb.Fatalf("starting a one-node Redis Cluster: %v", clusterErr)
+	}
+	return testCluster
+}
+
+func startCluster() (*redisServer, error) {
+	s, err := startServer("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
+	if err != nil {
+		return nil, err
+	}
+	c := redis.NewClient(&redis.Options{Addr: s.addr})
+	defer c.Close()
+	ctx := context.Background()
+	if err := c.ClusterAddSlotsRange(ctx, 0, 16383).Err(); err != nil {
+		// Before Redis 7.0 there is no ADDSLOTSRANGE: name every slot.
+		slots := make([]int, 16384)
+		for i := range slots {
+			slots[i] = i
+		}
+		if err2 := c.ClusterAddSlots(ctx, slots...).Err(); err2 != nil {
+			s.stop()
+			return nil, fmt.Errorf("CLUSTER ADDSLOTSRANGE: %w; CLUSTER ADDSLOTS: %w", err, err2)
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		info, err := c.ClusterInfo(ctx).Result()
+		if err == nil && strings.Contains(info, "cluster_state:ok") {
+			return s, nil
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			return nil, fmt.Errorf("the cluster is not ok after 10s: %v %q", err, info)
+		}
+	}
+}
+
+// clusterClient returns a go-redis cluster client of the one-node cluster,
+// closed with the test.
+func (s *redisServer) clusterClient(tb testing.TB) *redis.ClusterClient {
+	c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{s.addr}, DialTimeout: time.Second})
+	tb.Cleanup(func() { _ = c.Close() })
+	return c
 }
 
 type quietLogger struct{}

@@ -38,24 +38,21 @@ type replica struct {
 	store *redisstore.Store
 }
 
-// recordingSink counts the events each replica's sink accepted, by event id.
+// recordingSink records the events a sink accepted.
 type recordingSink struct {
-	mu   sync.Mutex
-	seen map[string]int
+	mu     sync.Mutex
+	events []*complaint.Event
 }
 
-func (s *recordingSink) add(id string) {
+func (s *recordingSink) add(e *complaint.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.seen == nil {
-		s.seen = map[string]int{}
-	}
-	s.seen[id]++
+	s.events = append(s.events, e)
 }
 
 // HandleEvent records e and accepts it.
 func (s *recordingSink) HandleEvent(_ context.Context, e *complaint.Event) error {
-	s.add(e.ID)
+	s.add(e)
 	return nil
 }
 
@@ -64,10 +61,37 @@ func everyReplica(s complaint.Sink) func(int) complaint.Sink {
 	return func(int) complaint.Sink { return s }
 }
 
-func (s *recordingSink) count(id string) int {
+// count is how many recorded events match.
+func (s *recordingSink) count(match func(*complaint.Event) bool) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.seen[id]
+	n := 0
+	for _, e := range s.events {
+		if match(e) {
+			n++
+		}
+	}
+	return n
+}
+
+// byID matches the events with event id id.
+func byID(id string) func(*complaint.Event) bool {
+	return func(e *complaint.Event) bool { return e.ID == id }
+}
+
+// byVersion matches the events for complaint id that carry the version with
+// fingerprint fp.
+func byVersion(id, fp string) func(*complaint.Event) bool {
+	return func(e *complaint.Event) bool {
+		return e.Ref.ID == id && e.Complaint != nil && complaint.Fingerprint(e.Complaint) == fp
+	}
+}
+
+// len is how many events were recorded.
+func (s *recordingSink) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.events)
 }
 
 // newCluster starts n replicas sharing one prefix on addr; sinkFor gives
@@ -152,7 +176,7 @@ func TestReplicasDeliverOnce(t *testing.T) {
 	sink := &recordingSink{}
 	c := newCluster(t, srv.addr, 3, func(int) complaint.Sink {
 		return complaint.SinkFunc(func(ctx context.Context, e *complaint.Event) error {
-			sink.add(e.ID)
+			sink.add(e)
 			// Hold the lease long enough for the other deliveries to meet it.
 			select {
 			case <-time.After(300 * time.Millisecond):
@@ -185,7 +209,7 @@ func TestReplicasDeliverOnce(t *testing.T) {
 	close(start)
 	wg.Wait()
 
-	if got := sink.count(id); got != 1 {
+	if got := sink.count(byID(id)); got != 1 {
 		t.Fatalf("the event reached the sinks %d times, want exactly once", got)
 	}
 	if inFlight.Load() == 0 {
@@ -200,7 +224,7 @@ func TestReplicasDeliverOnce(t *testing.T) {
 			t.Errorf("late redelivery to replica %d: %d, %v", i, st, err)
 		}
 	}
-	if got := sink.count(id); got != 1 {
+	if got := sink.count(byID(id)); got != 1 {
 		t.Fatalf("late redeliveries reached the sink: %d", got)
 	}
 }
@@ -220,7 +244,7 @@ func TestReplicaDiesMidSink(t *testing.T) {
 	c := newCluster(t, srv.addr, 2, func(i int) complaint.Sink {
 		if i == 0 {
 			return complaint.SinkFunc(func(_ context.Context, e *complaint.Event) error {
-				dead.add(e.ID)
+				dead.add(e)
 				entered <- time.Now()
 				<-wake // ignores its context, as a hung process would
 				return errors.New("replica 0 died")
@@ -252,7 +276,7 @@ func TestReplicaDiesMidSink(t *testing.T) {
 	if err != nil || st != http.StatusServiceUnavailable {
 		t.Fatalf("redelivery while replica 0 holds the lease: %d, %v; want 503", st, err)
 	}
-	for alive.count(id) == 0 {
+	for alive.count(byID(id)) == 0 {
 		if time.Since(claimedBy) > 20*lease {
 			t.Fatalf("replica 1 never took the event over")
 		}
@@ -261,7 +285,7 @@ func TestReplicaDiesMidSink(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if alive.count(id) == 0 {
+		if alive.count(byID(id)) == 0 {
 			wantFailure(t, st, http.StatusServiceUnavailable)
 		} else if st != http.StatusOK {
 			t.Fatalf("the takeover answered %d", st)
@@ -281,7 +305,7 @@ func TestReplicaDiesMidSink(t *testing.T) {
 			t.Errorf("redelivery to replica %d after the takeover: %d, %v", i, st, err)
 		}
 	}
-	if d, a := dead.count(id), alive.count(id); d != 1 || a != 1 {
+	if d, a := dead.count(byID(id)), alive.count(byID(id)); d != 1 || a != 1 {
 		t.Errorf("sink calls: dead replica %d, live replica %d; want 1 and 1", d, a)
 	}
 }
@@ -344,11 +368,11 @@ func TestRedisRestart(t *testing.T) {
 	wg.Wait()
 
 	for i, id := range ids {
-		if got := sink.count(id); got != 1 {
+		if got := sink.count(byID(id)); got != 1 {
 			t.Errorf("event %s reached the sink %d times after %d failure answers, want exactly once", id, got, failed[i].Load())
 		}
 	}
-	if got := sink.count("before"); got != 1 {
+	if got := sink.count(byID("before")); got != 1 {
 		t.Errorf("the event delivered before the outage reached the sink %d times", got)
 	}
 }
@@ -370,7 +394,7 @@ func TestConnectionsCut(t *testing.T) {
 	for i := range 2 * len(c.replicas) {
 		id := fmt.Sprintf("cut-%d", i)
 		c.deliverUntilOK(t, i, id, 10*time.Second, nil)
-		if got := sink.count(id); got != 1 {
+		if got := sink.count(byID(id)); got != 1 {
 			t.Errorf("event %s reached the sink %d times", id, got)
 		}
 	}

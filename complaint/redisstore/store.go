@@ -57,13 +57,19 @@ end
 return 0
 `)
 
-// Store is a complaint.Store on Redis, shared by every replica that uses the
-// same Redis and prefix. It holds no state of its own beyond its settings, so
-// it is safe for concurrent use and cheap to create.
+// Store keeps on Redis both what the callback handler and what the Poller
+// remember, for every replica that uses the same Redis and prefix: it is a
+// complaint.Store (the handler's de-duplication leases, complaint.WithStore)
+// and a complaint.PollState (the poller's leases, watermarks, fingerprints
+// and open sets, complaint.WithPollState and complaint.WithSharedPollState).
+// The two live under different keys and share only the prefix and the
+// client. It holds no state of its own beyond its settings, so it is safe
+// for concurrent use and cheap to create.
 type Store struct {
-	client redis.UniversalClient
-	prefix string
-	ttl    time.Duration
+	client    redis.UniversalClient
+	prefix    string
+	ttl       time.Duration
+	retention time.Duration
 }
 
 // Option configures New.
@@ -93,11 +99,25 @@ func WithTTL(d time.Duration) Option {
 	}
 }
 
+// WithRetention sets how long the poll state keeps a source's record and open
+// set after its last poll, and a complaint's Seen record after it was last
+// recalled or remembered (DefaultRetention when d <= 0). It must be far longer
+// than the poll interval (PAYJS: 4 hours) and than the overlap of the poll
+// windows; a record forgotten too early makes the poller emit a complaint's
+// current version again. The handler's done keys keep WithTTL instead.
+func WithRetention(d time.Duration) Option {
+	return func(s *Store) {
+		if d > 0 {
+			s.retention = max(d, time.Millisecond)
+		}
+	}
+}
+
 // New returns a Store on client: a *redis.Client, a *redis.ClusterClient, a
 // failover client or a *redis.Ring. The client's own settings (timeouts,
 // retries, pool size) apply to every call; the store never closes it.
 func New(client redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{client: client, prefix: DefaultPrefix, ttl: complaint.DefaultStoreTTL}
+	s := &Store{client: client, prefix: DefaultPrefix, ttl: complaint.DefaultStoreTTL, retention: DefaultRetention}
 	for _, o := range opts {
 		if o != nil {
 			o(s)
@@ -118,6 +138,9 @@ func (s *Store) leaseKey(key string) string { return s.prefix + "lease:" + key }
 // handler answers the provider's failure acknowledgement, so the provider
 // delivers again.
 func (s *Store) Claim(ctx context.Context, key string, lease time.Duration) (complaint.ClaimState, string, error) {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return 0, "", err
+	}
 	if lease <= 0 {
 		lease = complaint.DefaultLease
 	}
@@ -140,6 +163,9 @@ func (s *Store) Claim(ctx context.Context, key string, lease time.Duration) (com
 // Commit implements complaint.Store with one SET PX: the key is done for the
 // store's TTL, whoever held its lease.
 func (s *Store) Commit(ctx context.Context, key string) error {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return err
+	}
 	if err := s.client.Set(ctx, s.leaseKey(key), doneValue, s.ttl).Err(); err != nil {
 		return fmt.Errorf("redisstore: commit: %w", err)
 	}
@@ -149,6 +175,9 @@ func (s *Store) Commit(ctx context.Context, key string) error {
 // Release implements complaint.Store with one round trip (the release
 // script, a compare-and-delete on the token).
 func (s *Store) Release(ctx context.Context, key, token string) error {
+	if err := complaint.CheckContext(ctx); err != nil {
+		return err
+	}
 	if err := releaseScript.Run(ctx, s.client, []string{s.leaseKey(key)}, token, doneValue).Err(); err != nil {
 		return fmt.Errorf("redisstore: release: %w", err)
 	}

@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"syscall"
@@ -126,6 +127,40 @@ func TestRedisDown(t *testing.T) {
 	}
 	checkStoreErr(t, "commit", s.Commit(ctx, "k"), syscall.ECONNREFUSED)
 	checkStoreErr(t, "release", s.Release(ctx, "k", "t"), syscall.ECONNREFUSED)
+	for op, err := range pollStateErrors(s) {
+		checkStoreErr(t, op, err, syscall.ECONNREFUSED)
+	}
+}
+
+// pollStateErrors calls every PollState method once and returns the errors
+// by the operation each should name.
+func pollStateErrors(s *redisstore.Store) map[string]error {
+	ctx := context.Background()
+	errs := map[string]error{}
+	tk, err := s.BeginPoll(ctx, "src", time.Now(), time.Hour, time.Minute)
+	if err == nil && tk != (complaint.PollTicket{}) {
+		err = fmt.Errorf("a failed BeginPoll answered %+v", tk)
+	}
+	errs["begin poll"] = err
+	errs["end poll"] = s.EndPoll(ctx, "src", "t", time.Now())
+	seen, err := s.Recall(ctx, "k")
+	if err == nil && seen != (complaint.Seen{}) {
+		err = fmt.Errorf("a failed Recall answered %+v", seen)
+	}
+	errs["recall"] = err
+	errs["remember"] = s.Remember(ctx, "k", complaint.Seen{Fingerprint: "f"})
+	errs["track"] = s.Track(ctx, "src", "k", complaint.Ref{ID: "1"})
+	errs["untrack"] = s.Untrack(ctx, "src", "k")
+	n := 0
+	for _, err := range s.Tracked(ctx, "src") {
+		if n++; n == 1 {
+			errs["tracked"] = err
+		}
+	}
+	if n != 1 {
+		errs["tracked"] = fmt.Errorf("a failed Tracked yielded %d times", n)
+	}
+	return errs
 }
 
 // TestRedisTimeout: a server that accepts connections and never answers
@@ -154,6 +189,9 @@ func TestRedisTimeout(t *testing.T) {
 	checkStoreErr(t, "claim", err, nil)
 	checkStoreErr(t, "commit", s.Commit(ctx, "k"), nil)
 	checkStoreErr(t, "release", s.Release(ctx, "k", "t"), nil)
+	for op, err := range pollStateErrors(s) {
+		checkStoreErr(t, op, err, nil)
+	}
 }
 
 // checkStoreErr wants err to be the store's wrapped error for op, matching
