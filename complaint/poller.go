@@ -367,7 +367,7 @@ func (p *Poller) backoff(n int) time.Duration {
 
 // poll makes one poll of t if the state allows it and returns when the next
 // one is due: a granted poll's start plus t's interval, or a refused poll's
-// NotBefore.
+// NotBefore, but no later than one interval from now.
 func (p *Poller) poll(ctx context.Context, t *pollTarget, minInterval time.Duration) (time.Time, error) {
 	start := p.now()
 	tk, err := p.state.BeginPoll(ctx, t.Name, start, minInterval, p.lease)
@@ -377,7 +377,10 @@ func (p *Poller) poll(ctx context.Context, t *pollTarget, minInterval time.Durat
 	if !tk.Granted() {
 		p.log.LogAttrs(ctx, slog.LevelDebug, "complaint poll not due",
 			slog.String("source", t.Name), slog.Time("not_before", tk.NotBefore))
-		return tk.NotBefore, nil
+		// A refusal for another replica's live lease names the lease's end,
+		// which can be far off (DefaultPollLease) although the holder may be
+		// done in seconds: look again after one interval at the latest.
+		return minTime(tk.NotBefore, start.Add(t.interval)), nil
 	}
 	cctx, cancel := context.WithTimeout(ctx, p.lease)
 	c := &cycle{p: p, t: t, now: start, open: map[string]*openRef{}}
@@ -590,4 +593,12 @@ func (c *cycle) emit(ctx context.Context, key string, e *Event, mark Seen) error
 		return fmt.Errorf("poll state: %w", err)
 	}
 	return nil
+}
+
+// minTime returns the earlier of a and b.
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }

@@ -1113,3 +1113,37 @@ func TestPollerRunKeepsTheIntervalAcrossRestarts(t *testing.T) {
 		t.Fatalf("restarted Run waited %v after %d listings, want 9m before listing again", waits, len(src.listCalls()))
 	}
 }
+
+// A poller refused because another replica holds a long lease looks again
+// after one interval, not at the lease's end; a refusal for the minimum
+// interval keeps its own, earlier, time.
+func TestPollerRefusedByLiveLeaseRetriesWithinInterval(t *testing.T) {
+	clk := clockAt(pollBase)
+	state := NewMemoryPollState()
+	src := newMemSource("mem", pending("a", pollBase.Add(-time.Hour)))
+	p := newTestPoller(t, &eventLog{}, clk, []PollSource{{Name: "mem", Source: src}},
+		WithPollState(state), WithPollInterval(10*time.Minute))
+	held, _ := state.BeginPoll(context.Background(), "mem", clk.now(), 0, 3*time.Hour)
+	if !held.Granted() {
+		t.Fatal("the other replica's lease was not granted")
+	}
+	next, err := p.poll(context.Background(), p.targets[0], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := clk.now().Add(10 * time.Minute); !next.Equal(want) {
+		t.Fatalf("next poll at %v while another replica holds a 3h lease, want one interval later %v", next, want)
+	}
+	if len(src.listCalls()) != 0 {
+		t.Fatal("the source was listed while another replica held its lease")
+	}
+	_ = state.EndPoll(context.Background(), "mem", held.Token, time.Time{})
+	clk.advance(2 * time.Minute)
+	next, err = p.poll(context.Background(), p.targets[0], 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := pollBase.Add(10 * time.Minute); !next.Equal(want) {
+		t.Fatalf("next poll at %v after a refusal for the interval, want the interval's end %v", next, want)
+	}
+}
