@@ -19,11 +19,13 @@ type StoreFactory func(t *testing.T, ttl time.Duration) complaint.Store
 // committed keys stay done for the TTL, a released key is free, a lease that
 // was neither committed nor released expires, and a stale holder can neither
 // release nor take over a lease that another delivery holds. It uses real time
-// (leases of a few hundred milliseconds), so a store backed by a server with
+// (leases of a second), so a store backed by a server with
 // its own clock can be tested as it is.
 func TestStore(t *testing.T, newStore StoreFactory) {
 	t.Helper()
-	const lease = 300 * time.Millisecond
+	// Long enough that two round trips to a server on a loaded CI machine fit in
+	// it (the in-flight and done checks must land before it runs out).
+	const lease = time.Second
 
 	t.Run("ClaimCommitDone", func(t *testing.T) {
 		s := newStore(t, time.Hour)
