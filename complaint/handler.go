@@ -129,8 +129,8 @@ type Receiver interface {
 	// the error should match one of this package's sentinels
 	// (ErrSignatureInvalid, ErrTimestampSkew, ErrUnknownKey,
 	// ErrMalformedNotification, ...). No events and a nil error means
-	// "verified, nothing to dispatch" (an Allinpay VIOLATION notice, a WeChat
-	// echo): the handler answers success and calls no sink.
+	// "verified, nothing to dispatch" (a WeChat echo or probe): the handler
+	// answers success and calls no sink.
 	Receive(ctx context.Context, d *Delivery) ([]Event, error)
 	// Ack returns the answer the provider expects: success when err is nil,
 	// failure otherwise (the provider will deliver again).
