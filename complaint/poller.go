@@ -312,6 +312,11 @@ func (p *Poller) Run(ctx context.Context) error {
 // skipped (logged at Debug). The poller's own interval does not apply, so a
 // scheduler of your own (cron) can drive it. It returns the sources'
 // failures joined, each naming its source.
+//
+// A poll's start is recorded when it begins, failed or not, so that a crash
+// loop cannot hammer a provider: a Run that follows a failed PollOnce on the
+// same PollState waits out the interval from that start rather than a
+// backoff.
 func (p *Poller) PollOnce(ctx context.Context) error {
 	if err := CheckContext(ctx); err != nil {
 		return err

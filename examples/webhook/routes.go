@@ -78,10 +78,11 @@ func NewMux(cfg *Config, sink Sink, store complaint.Store, log *slog.Logger) (ht
 		case complaint.Allinpay:
 			var c *allinpay.Client
 			if c, err = newAllinpay(a, alog); err == nil {
-				// Allinpay relays WeChat's ids-only callbacks too; add
-				// complaint.WithEnrichment(c.Adapter()) as for WeChat once
-				// the allinpay Adapter is released.
-				routes[a.Key()] = complaint.NewHandler(allinpay.NewReceiver(c), events, opts...)
+				// Allinpay relays WeChat's ids-only callbacks too: fetch
+				// those complaints as for WeChat (Alipay notifications carry
+				// the complaint and are not fetched again).
+				routes[a.Key()] = complaint.NewHandler(allinpay.NewReceiver(c), events,
+					append(opts, complaint.WithEnrichment(c.Adapter()))...)
 			}
 		case complaint.PAYJS:
 			var c *payjs.Client
