@@ -44,7 +44,10 @@ type Ref struct {
 	// MerchantID is the merchant the complaint is against when it is not the
 	// client's own: the sub-merchant of a WeChat service provider
 	// (complainted_mchid) or of an Allinpay agent (cusid). Empty means the
-	// client's own merchant, so a plain merchant never repeats its id.
+	// client's own merchant, so a plain merchant need not repeat its id. A
+	// provider may still fill it with the merchant's own id where its wire
+	// names the merchant (WeChat's complainted_mchid, PAYJS's mchid): compare
+	// refs with this in mind, or by Provider, Channel and ID.
 	MerchantID string `json:"merchant_id,omitempty"`
 	// Channel is the relayed channel (Allinpay); empty for single-channel
 	// providers.
