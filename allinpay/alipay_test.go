@@ -728,3 +728,24 @@ func TestDecodeAlipayFields(t *testing.T) {
 		}
 	}
 }
+
+// The Alipay list names the order by trade_no while a notification of the
+// same version may carry no trade at all: both reads have one fingerprint,
+// so the poller does not report the notified complaint again as changed.
+func TestAlipayFingerprintIgnoresUnrefundedOrderNaming(t *testing.T) {
+	listed := AlipayComplaint{ID: "7", TradeNo: "T1", Status: AlipayStatusWaitProcess, ComplainAmount: 3990,
+		GmtComplain: time.Date(2025, 11, 15, 7, 0, 0, 0, cntime.Zone)}
+	notified := listed
+	notified.TradeNo = ""
+	a, b := listed.ToComplaint(), notified.ToComplaint()
+	if len(a.Orders) != 1 || len(b.Orders) != 0 {
+		t.Fatalf("orders %d and %d: the test needs one read with the order and one without", len(a.Orders), len(b.Orders))
+	}
+	if complaint.Fingerprint(a) != complaint.Fingerprint(b) {
+		t.Fatal("naming an unrefunded order changed the fingerprint")
+	}
+	notified.Status = AlipayStatusProcessed
+	if complaint.Fingerprint(notified.ToComplaint()) == complaint.Fingerprint(a) {
+		t.Fatal("a state change kept the fingerprint")
+	}
+}

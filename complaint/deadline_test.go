@@ -108,7 +108,9 @@ func TestFingerprint(t *testing.T) {
 		"overdue":            func(c *Complaint) { c.Overdue = true },
 		"provider deadline":  func(c *Complaint) { c.DueEstimated = false },
 		"order refunded":     func(c *Complaint) { c.Orders[0].Refunded.Amount = 100 },
-		"another order":      func(c *Complaint) { c.Orders = append(c.Orders, Order{}) },
+		"another refunded order": func(c *Complaint) {
+			c.Orders = append(c.Orders, Order{TransactionID: "t9", Refunded: CNY(30)})
+		},
 	}
 	seen := map[string]string{fp: "base"}
 	for name, f := range changes {
@@ -129,6 +131,10 @@ func TestFingerprint(t *testing.T) {
 		"raw":            func(c *Complaint) { c.Raw = 1 },
 		"order id":       func(c *Complaint) { c.Orders[0].TransactionID = "t2" },
 		"media url only": func(c *Complaint) { c.Media[0].URL = "u9" },
+		// One read names an order another leaves out (Allinpay's Alipay list
+		// and notification): no change until money moves on it.
+		"unrefunded order named": func(c *Complaint) { c.Orders = append(c.Orders, Order{TransactionID: "t9", Amount: CNY(100)}) },
+		"no orders":              func(c *Complaint) { c.Orders = nil },
 	}
 	for name, f := range same {
 		c := base()

@@ -13,7 +13,7 @@ import (
 //
 // It covers what changes while a complaint is handled: State and
 // ProviderState; Amount, the refund (requested, refunded, full, when) and
-// each order's refunded amount; Times (the buyer complained again),
+// the refunded amount of each order that has one; Times (the buyer complained again),
 // AwaitingReply (the buyer wrote, or the merchant answered), Urgent,
 // PlatformAssisting and Tags; the number of media (the buyer added images);
 // UpdatedAt and ClosedAt; and the provider's own deadline and Overdue flag.
@@ -40,7 +40,13 @@ func Fingerprint(c *Complaint) string {
 		stamp(c.UpdatedAt), stamp(c.ClosedAt), strconv.FormatBool(c.Overdue), due,
 	}
 	for _, o := range c.Orders {
-		f = append(f, money(o.Refunded))
+		// Only refunded orders count: an order a provider names in one read
+		// and leaves out of another (Allinpay's Alipay list gives trade_no,
+		// its notification a trade list that may be empty) is no change
+		// until money moves on it.
+		if o.Refunded.Amount != 0 {
+			f = append(f, money(o.Refunded))
+		}
 	}
 	return DeriveEventID(f...)
 }
