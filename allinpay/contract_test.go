@@ -1,6 +1,7 @@
 package allinpay_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -104,5 +105,72 @@ func contractFixture(t *testing.T, st allinpaytest.SignType, ch complaint.Channe
 		f.Missing = complaint.Ref{Provider: complaint.Allinpay, ID: "2024052399999999", Channel: ch}
 		f.Unsupported = []complainttest.Capability{complainttest.CanHistory, complainttest.CanReply, complainttest.CanDecideRefund}
 	}
+	return f
+}
+
+// TestReceiverContract runs the shared receiver contract over notifications
+// allinpaytest signs, in both sign types and both channels: a WeChat
+// complaint created and then answered by the buyer; an Alipay complaint
+// notified waiting and then processed. The forgery is the same notification
+// signed by a server with other keys (same appid and cusid, so only the
+// signature tells).
+func TestReceiverContract(t *testing.T) {
+	for _, st := range []allinpaytest.SignType{allinpaytest.RSA, allinpaytest.SM2} {
+		for _, ch := range []complaint.Channel{complaint.ChannelWeChat, complaint.ChannelAlipay} {
+			t.Run(fmt.Sprintf("%s/%s", st, ch), func(t *testing.T) {
+				complainttest.TestReceiver(t, func(t *testing.T) complainttest.ReceiverFixture {
+					return receiverFixture(t, st, ch)
+				})
+			})
+		}
+	}
+}
+
+func receiverFixture(t *testing.T, st allinpaytest.SignType, ch complaint.Channel) complainttest.ReceiverFixture {
+	srv := allinpaytest.NewServer(allinpaytest.WithSignType(st))
+	t.Cleanup(srv.Close)
+	forger := allinpaytest.NewServer(allinpaytest.WithSignType(st), allinpaytest.WithFreshKeys())
+	t.Cleanup(forger.Close)
+	c, err := allinpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	delivery := func(s *allinpaytest.Server, n allinpaytest.Notification) *complaint.Delivery {
+		r, err := s.NewNotificationRequest(context.Background(), "http://127.0.0.1/callbacks/allinpay", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := complaint.ReadDelivery(r, complaint.DefaultMaxBodyBytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	f := complainttest.ReceiverFixture{Receiver: allinpay.NewReceiver(c)}
+	if ch == complaint.ChannelWeChat {
+		id := srv.AddWeChatComplaint(allinpaytest.WeChatComplaint{Detail: "充电宝归还后仍在扣费"}).ComplaintID
+		f.Delivery = delivery(srv, srv.ComplaintNotification(id, allinpaytest.ActionCreateComplaint))
+		f.Later = delivery(srv, srv.ComplaintNotification(id, allinpaytest.ActionUserResponse))
+		f.Forged = delivery(forger, forger.ComplaintNotification(id, allinpaytest.ActionCreateComplaint))
+		return f
+	}
+	alipay := func(s *allinpaytest.Server, status string) *complaint.Delivery {
+		n, err := s.AlipayComplaintNotification("2025111500000004")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Allinpay's page lists no id field; a real notification names the
+		// complaint, so the fixture does too.
+		n.Fields["id"] = "2025111500000004"
+		n.Fields["status"] = status
+		return delivery(s, n)
+	}
+	for _, s := range []*allinpaytest.Server{srv, forger} {
+		s.AddAlipayComplaint(allinpaytest.AlipayComplaint{ID: "2025111500000004", ComplainAmount: "39.90",
+			Status: "WAIT_PROCESS", GmtComplain: time.Date(2025, 11, 15, 7, 0, 0, 0, time.UTC)})
+	}
+	f.Delivery = alipay(srv, "WAIT_PROCESS")
+	f.Later = alipay(srv, "PROCESSED")
+	f.Forged = alipay(forger, "WAIT_PROCESS")
 	return f
 }

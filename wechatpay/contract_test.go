@@ -77,3 +77,40 @@ func contractFixture(t *testing.T, region wechatpay.Region) complainttest.Fixtur
 	}
 	return f
 }
+
+// TestReceiverContract runs the shared receiver contract over notifications
+// wechatpaytest signs and encrypts, in both regions: a complaint created,
+// then the buyer's answer to it; a body changed after signing is the forgery.
+func TestReceiverContract(t *testing.T) {
+	for _, region := range []wechatpay.Region{wechatpay.RegionMainland, wechatpay.RegionGlobal} {
+		t.Run(region.String(), func(t *testing.T) {
+			complainttest.TestReceiver(t, func(t *testing.T) complainttest.ReceiverFixture {
+				srv := wechatpaytest.NewServer(wechatpaytest.WithRegion(region))
+				t.Cleanup(srv.Close)
+				c, err := wechatpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = c.Close() })
+				id := srv.AddComplaint(srv.SampleComplaint(0)).ComplaintID
+				notification := func(action wechatpay.ActionType, opts ...wechatpaytest.NotifyOption) *complaint.Delivery {
+					r, err := srv.NewNotificationRequest(id, action, opts...)
+					if err != nil {
+						t.Fatal(err)
+					}
+					d, err := complaint.ReadDelivery(r, complaint.DefaultMaxBodyBytes)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return d
+				}
+				return complainttest.ReceiverFixture{
+					Receiver: wechatpay.NewReceiver(c),
+					Delivery: notification(wechatpay.ActionCreateComplaint),
+					Later:    notification(wechatpay.ActionUserResponse),
+					Forged:   notification(wechatpay.ActionCreateComplaint, wechatpaytest.WithNotifyFault(wechatpaytest.FaultTamperedBody)),
+				}
+			})
+		})
+	}
+}

@@ -1,8 +1,10 @@
 // Package complainttest checks implementations of package complaint's
 // interfaces against their contracts, as testing/fstest checks a file system:
 // TestSource for a provider's Source and Responder over its fake server,
-// TestStore for a de-duplication Store (the in-memory one, a Redis one, or a
-// user's own on SQL), and TestPollState for a Poller's state.
+// TestReceiver for a provider's callback Receiver over deliveries its fake
+// server signs (every provider runs it, push-only 畅想 included), TestStore for
+// a de-duplication Store (the in-memory one, a Redis one, or a user's own on
+// SQL), and TestPollState for a Poller's state.
 //
 // A provider package runs the source contract in its own tests:
 //
@@ -15,6 +17,21 @@
 //				Responder: c.Adapter(),
 //				Seeded:    seedsOf(srv),
 //				Missing:   complaint.Ref{Provider: myprovider.Name, ID: "no-such-complaint"},
+//			}
+//		})
+//	}
+//
+// and the receiver contract, with a genuine delivery, a later change of the
+// same complaint and a forgery:
+//
+//	func TestReceiverContract(t *testing.T) {
+//		complainttest.TestReceiver(t, func(t *testing.T) complainttest.ReceiverFixture {
+//			srv := myprovidertest.NewServer(t)
+//			return complainttest.ReceiverFixture{
+//				Receiver: myprovider.NewReceiver(newClient(t, srv)),
+//				Delivery: srv.Notification("c1", "created"),
+//				Later:    srv.Notification("c1", "refunded"),
+//				Forged:   otherKeys.Notification("c1", "created"),
 //			}
 //		})
 //	}
