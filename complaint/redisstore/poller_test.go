@@ -1,7 +1,6 @@
 package redisstore_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/complaint/redisstore"
+	"github.com/tousu-go/tousu/internal/syncbuf"
 	"github.com/tousu-go/tousu/wechatpay"
 	"github.com/tousu-go/tousu/wechatpay/wechatpaytest"
 )
@@ -139,22 +139,7 @@ func waitFor(t *testing.T, what string, max time.Duration, cond func() bool) {
 }
 
 // warnLog is a slog handler's buffer that a test can read while pollers log.
-type warnLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *warnLog) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-func (w *warnLog) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
-}
+type warnLog struct{ syncbuf.Buffer }
 
 func (w *warnLog) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -22,6 +21,7 @@ import (
 	"github.com/tousu-go/tousu/allinpay/allinpaytest"
 	"github.com/tousu-go/tousu/changxiang/changxiangtest"
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/syncbuf"
 	"github.com/tousu-go/tousu/payjs/payjstest"
 	"github.com/tousu-go/tousu/signing"
 	"github.com/tousu-go/tousu/wechatpay"
@@ -141,24 +141,12 @@ type fixture struct {
 	pj       *payjstest.Server
 	cx       *changxiangtest.Sender
 	sink     *recorder
-	log      *bytes.Buffer
-	logMu    *sync.Mutex
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+	log      *syncbuf.Buffer
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{sink: &recorder{}, log: &bytes.Buffer{}, logMu: &sync.Mutex{}}
+	f := &fixture{sink: &recorder{}, log: &syncbuf.Buffer{}}
 	f.wxA = wechatpaytest.NewServer(wechatpaytest.WithMchID("1900000101"))
 	t.Cleanup(f.wxA.Close)
 	// Account B has keys of its own, and it is given A's public-key id so
@@ -199,7 +187,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewJSONHandler(lockedWriter{f.logMu, f.log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(slog.NewJSONHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h, closeClients, err := NewMux(cfg, f.sink, complaint.NewMemoryStore(), log)
 	if err != nil {
 		t.Fatal(err)
@@ -211,11 +199,7 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) logText() string {
-	f.logMu.Lock()
-	defer f.logMu.Unlock()
-	return f.log.String()
-}
+func (f *fixture) logText() string { return f.log.String() }
 
 func TestWeChatPayAccountsAreKeptApart(t *testing.T) {
 	f := newFixture(t)

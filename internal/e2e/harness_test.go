@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +18,7 @@ import (
 	"github.com/tousu-go/tousu/changxiang/changxiangtest"
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/simclock"
+	"github.com/tousu-go/tousu/internal/syncbuf"
 	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/payjs"
 	"github.com/tousu-go/tousu/payjs/payjstest"
@@ -73,13 +72,13 @@ type merchant struct {
 	srv    *httptest.Server
 	store  complaint.Store
 	state  complaint.PollState
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 	logger *slog.Logger
 }
 
 func newMerchant(t *testing.T, p *providers, store complaint.Store, state complaint.PollState) *merchant {
 	t.Helper()
-	m := &merchant{p: p, sink: &sink{}, store: store, state: state, logs: &syncBuffer{}}
+	m := &merchant{p: p, sink: &sink{}, store: store, state: state, logs: &syncbuf.Buffer{}}
 	m.logger = slog.New(slog.NewTextHandler(m.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	common := []option.Option{option.WithClock(p.clock.Now), option.WithRetry(option.Retry{})}
 	var err error
@@ -245,27 +244,6 @@ func wantEvents(t *testing.T, what string, got []*complaint.Event, want ...strin
 		t.Errorf("%s: events\n  %q\nwant\n  %q", what, s, want)
 	}
 }
-
-// syncBuffer is a bytes.Buffer safe for the handler's and poller's
-// goroutines to log into.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-func (b *syncBuffer) count(sub string) int { return strings.Count(b.String(), sub) }
 
 // errNotFetched is the sink refusing an event whose complaint the handler
 // could not fetch, so that the provider delivers it again later.

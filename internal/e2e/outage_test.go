@@ -76,10 +76,10 @@ func TestPollerBacksOffFrom5xxAndRecovers(t *testing.T) {
 			t.Errorf("no backoff line with %s in:\n%s", want, logs)
 		}
 	}
-	if m.logs.count("complaint poll failed; backing off") != 2 {
+	if m.logs.Count("complaint poll failed; backing off") != 2 {
 		t.Errorf("want two backoff lines:\n%s", logs)
 	}
-	if m.logs.count("complaint poll done") != 1 {
+	if m.logs.Count("complaint poll done") != 1 {
 		t.Errorf("want one completed poll (the interval is an hour):\n%s", logs)
 	}
 }
@@ -126,7 +126,7 @@ func TestCallbacksAnsweredFailureDuringOutageAreDeliveredOnRetry(t *testing.T) {
 	if len(evs) != 1 || evs[0].Complaint == nil || evs[0].Complaint.Refund.Requested.Amount != 990 {
 		t.Fatalf("sink got %v, want the complaint once, fetched", summary(evs))
 	}
-	if n := m.logs.count("level=WARN"); n < 2 {
+	if n := m.logs.Count("level=WARN"); n < 2 {
 		t.Errorf("want the two failed fetches logged at Warn:\n%s", m.logs.String())
 	}
 }

@@ -73,7 +73,7 @@ func TestCallbackAndPollOfOneChangeReachTheSinkOnce(t *testing.T) {
 	if evs := m.sink.taken(); len(evs) != 0 {
 		t.Errorf("callbacks re-delivered what the poll brought: %v", summary(evs))
 	}
-	if n := m.logs.count("complaint version already reached the sink; not dispatched again"); n != 2 {
+	if n := m.logs.Count("complaint version already reached the sink; not dispatched again"); n != 2 {
 		t.Errorf("the handler logged %d skipped callbacks, want 2:\n%s", n, m.logs.String())
 	}
 }

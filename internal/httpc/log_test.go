@@ -1,7 +1,6 @@
 package httpc
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -13,25 +12,9 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+
+	"github.com/tousu-go/tousu/internal/syncbuf"
 )
-
-// syncBuffer is a bytes.Buffer safe for the log handler.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // Planted in requests and responses; none may reach a log line.
 const (
@@ -68,7 +51,7 @@ func checkLog(t *testing.T, out string) {
 	}
 }
 
-func debugLogger(buf *syncBuffer) *slog.Logger {
+func debugLogger(buf *syncbuf.Buffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
@@ -77,7 +60,7 @@ func debugLogger(buf *syncBuffer) *slog.Logger {
 // and debug dump, with secrets in the Authorization header, a bearer token,
 // Basic auth, cookies, the query, the user info, the fragment and both bodies.
 func TestLogsCarryNoSecrets(t *testing.T) {
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	mt := httpmock.NewMockTransport()
 	ok := withHeader(httpmock.NewStringResponder(200, `{"sign":"`+formSig+`","key":"`+apiKey+`","m":"`+respBody+`"}`),
 		"Request-ID", "08F0C9B0-REQ")
@@ -175,7 +158,7 @@ func TestRequestIDHeader(t *testing.T) {
 		{"Absent", "", "request_id"},
 		{"Hostile", `request_id="a level=ERROR msg=forged"`, "\nlevel=ERROR"},
 	} {
-		var buf syncBuffer
+		var buf syncbuf.Buffer
 		c := newTestClient(t, mt, func(o *Options) { o.Logger = debugLogger(&buf); o.RequestIDHeader = tt.header })
 		if _, err := c.R().SetContext(testCtx(t)).Get("/x"); err != nil {
 			t.Fatal(err)
