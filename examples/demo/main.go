@@ -299,7 +299,7 @@ func rejectBadCallbacks(ctx context.Context, out io.Writer, w *world, s *seeded,
 	// sink is answered failure: answering success could lose the event if
 	// the first then failed.
 	w.wx.UserResponds(s.wxOld.ComplaintID, "请尽快处理，谢谢")
-	g := w.sink.holdNext()
+	g := w.sink.hold.Next()
 	first := make(chan error, 1)
 	var firstStatus int
 	go func() {
@@ -309,7 +309,7 @@ func rejectBadCallbacks(ctx context.Context, out io.Writer, w *world, s *seeded,
 		first <- err
 	}()
 	select {
-	case <-g.entered:
+	case <-g.Entered:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -319,7 +319,7 @@ func rejectBadCallbacks(ctx context.Context, out io.Writer, w *world, s *seeded,
 	if err != nil {
 		return err
 	}
-	close(g.release)
+	close(g.Release)
 	if err := <-first; err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/tousu-go/tousu/changxiang/changxiangtest"
 	"github.com/tousu-go/tousu/complaint"
 	"github.com/tousu-go/tousu/internal/cntime"
+	"github.com/tousu-go/tousu/internal/gate"
 	"github.com/tousu-go/tousu/internal/simclock"
 	"github.com/tousu-go/tousu/option"
 	"github.com/tousu-go/tousu/payjs"
@@ -128,41 +129,18 @@ func (w *world) Close() {
 type recorder struct {
 	mu     sync.Mutex
 	events []*complaint.Event
-	hold   *gate
+	hold   gate.Hold
 }
-
-// gate holds one sink call: entered is closed when it arrives, release
-// lets it finish.
-type gate struct{ entered, release chan struct{} }
 
 // HandleEvent implements complaint.Sink.
 func (r *recorder) HandleEvent(ctx context.Context, e *complaint.Event) error {
-	r.mu.Lock()
-	g := r.hold
-	r.hold = nil
-	r.mu.Unlock()
-	if g != nil {
-		close(g.entered)
-		select {
-		case <-g.release:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if err := r.hold.Pass(ctx); err != nil {
+		return err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, e)
 	return nil
-}
-
-// holdNext makes the next HandleEvent wait until the returned gate's
-// release is closed.
-func (r *recorder) holdNext() *gate {
-	g := &gate{entered: make(chan struct{}), release: make(chan struct{})}
-	r.mu.Lock()
-	r.hold = g
-	r.mu.Unlock()
-	return g
 }
 
 // since returns the events received after the first n.

@@ -17,6 +17,7 @@ import (
 	"github.com/tousu-go/tousu/changxiang"
 	"github.com/tousu-go/tousu/changxiang/changxiangtest"
 	"github.com/tousu-go/tousu/complaint"
+	"github.com/tousu-go/tousu/internal/gate"
 	"github.com/tousu-go/tousu/internal/simclock"
 	"github.com/tousu-go/tousu/internal/syncbuf"
 	"github.com/tousu-go/tousu/option"
@@ -143,24 +144,16 @@ type sink struct {
 	events   []*complaint.Event
 	payments []*payjs.Notification
 	fail     func(*complaint.Event) error
-	hold     *gate
+	hold     gate.Hold
 }
 
-type gate struct{ entered, release chan struct{} }
-
 func (s *sink) HandleEvent(ctx context.Context, e *complaint.Event) error {
-	s.mu.Lock()
-	g, fail := s.hold, s.fail
-	s.hold = nil
-	s.mu.Unlock()
-	if g != nil {
-		close(g.entered)
-		select {
-		case <-g.release:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if err := s.hold.Pass(ctx); err != nil {
+		return err
 	}
+	s.mu.Lock()
+	fail := s.fail
+	s.mu.Unlock()
 	if fail != nil {
 		if err := fail(e); err != nil {
 			return err
@@ -177,14 +170,6 @@ func (s *sink) HandlePayment(_ context.Context, n *payjs.Notification) error {
 	defer s.mu.Unlock()
 	s.payments = append(s.payments, n)
 	return nil
-}
-
-func (s *sink) holdNext() *gate {
-	g := &gate{entered: make(chan struct{}), release: make(chan struct{})}
-	s.mu.Lock()
-	s.hold = g
-	s.mu.Unlock()
-	return g
 }
 
 func (s *sink) setFail(f func(*complaint.Event) error) {

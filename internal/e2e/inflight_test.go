@@ -62,7 +62,7 @@ func TestRedeliveryWhileInFlight(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(string(tc.provider), func(t *testing.T) {
-			g := m.sink.holdNext()
+			g := m.sink.hold.Next()
 			type answer struct {
 				ok  bool
 				err error
@@ -72,12 +72,12 @@ func TestRedeliveryWhileInFlight(t *testing.T) {
 				ok, _, err := tc.deliver(c)
 				first <- answer{ok, err}
 			}()
-			<-g.entered
+			<-g.Entered
 			ok, got, err := tc.deliver(c)
 			if err != nil || ok {
 				t.Errorf("redelivery while in flight: acknowledged=%v (%q), %v; want a failure answer", ok, got, err)
 			}
-			close(g.release)
+			close(g.Release)
 			if a := <-first; a.err != nil || !a.ok {
 				t.Fatalf("first delivery: acknowledged=%v, %v", a.ok, a.err)
 			}
