@@ -168,16 +168,9 @@ func (a *Adapter) List(ctx context.Context, opts complaint.ListOptions) iter.Seq
 			yield(nil, &complaint.ValidationError{Field: "MerchantID", Reason: "is not an Allinpay merchant number"})
 			return
 		}
-		until := opts.Until
-		if until.IsZero() {
-			until = a.c.now()
-		}
-		since := opts.Since
-		if since.IsZero() {
-			since = until.Add(-DefaultLookBack)
-		}
-		if until.Before(since) {
-			yield(nil, &complaint.ValidationError{Field: "Until", Reason: "is before Since"})
+		since, until, err := opts.Window(a.c.now(), func(until time.Time) time.Time { return until.Add(-DefaultLookBack) })
+		if err != nil {
+			yield(nil, err)
 			return
 		}
 		if err := ctx.Err(); err != nil {

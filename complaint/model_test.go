@@ -316,3 +316,31 @@ func TestMemoryOptionsKeepDefaultsForZero(t *testing.T) {
 		t.Fatalf("Len %d: a zero bound or TTL was not replaced by the default", s.Len())
 	}
 }
+
+func TestListOptionsWindow(t *testing.T) {
+	now := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+	week := func(until time.Time) time.Time { return until.AddDate(0, 0, -7) }
+	s, u, err := ListOptions{}.Window(now, week)
+	if err != nil || !u.Equal(now) || !s.Equal(now.AddDate(0, 0, -7)) {
+		t.Fatalf("zero window = [%v, %v), %v; want the look-back before now", s, u, err)
+	}
+	until := now.Add(-time.Hour)
+	s, u, err = ListOptions{Until: until}.Window(now, week)
+	if err != nil || !u.Equal(until) || !s.Equal(until.AddDate(0, 0, -7)) {
+		t.Fatalf("window with Until = [%v, %v), %v; want the look-back before Until", s, u, err)
+	}
+	since := now.Add(-2 * time.Hour)
+	s, u, err = ListOptions{Since: since}.Window(now, week)
+	if err != nil || !s.Equal(since) || !u.Equal(now) {
+		t.Fatalf("window with Since = [%v, %v), %v", s, u, err)
+	}
+	if _, _, err := (ListOptions{Since: now, Until: since}).Window(now, week); !errors.Is(err, ErrInvalidRequest) {
+		t.Fatalf("inverted window: %v, want a ValidationError", err)
+	}
+	if _, _, err := (ListOptions{Since: now.Add(time.Minute)}).Window(now, week); !errors.Is(err, ErrInvalidRequest) {
+		t.Fatalf("Since after now with a zero Until: %v, want a ValidationError", err)
+	}
+	if s, u, err := (ListOptions{Since: now, Until: now}).Window(now, week); err != nil || !s.Equal(u) {
+		t.Fatalf("empty window [%v, %v): %v, want no error", s, u, err)
+	}
+}

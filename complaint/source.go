@@ -26,6 +26,23 @@ type ListOptions struct {
 	Channel Channel
 }
 
+// Window resolves o's window as a Source lists it: a zero Until is now, a
+// zero Since is lookBack(until) (the provider's default look-back), and an
+// Until before Since is a *ValidationError naming Until.
+func (o ListOptions) Window(now time.Time, lookBack func(until time.Time) time.Time) (since, until time.Time, err error) {
+	since, until = o.Since, o.Until
+	if until.IsZero() {
+		until = now
+	}
+	if since.IsZero() {
+		since = lookBack(until)
+	}
+	if until.Before(since) {
+		return time.Time{}, time.Time{}, &ValidationError{Field: "Until", Reason: "is before Since"}
+	}
+	return since, until, nil
+}
+
 // Source reads complaints from one provider. Iterators page for the caller and
 // yield a final error, if any, as the second value; stopping the loop early stops
 // the paging. A nil context is an error matching ErrInvalidRequest, never a

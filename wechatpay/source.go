@@ -99,17 +99,12 @@ func (a *Adapter) List(ctx context.Context, opts complaint.ListOptions) iter.Seq
 			yield(nil, errSingleChannel)
 			return
 		}
-		until := opts.Until
-		if until.IsZero() {
-			until = a.c.now()
-		}
-		since := opts.Since
-		if since.IsZero() {
+		since, until, err := opts.Window(a.c.now(), func(until time.Time) time.Time {
 			y, m, d := until.In(cntime.Zone).Date()
-			since = time.Date(y, m, d-listWindowDays, 0, 0, 0, 0, cntime.Zone)
-		}
-		if until.Before(since) {
-			yield(nil, &complaint.ValidationError{Field: "Until", Reason: "is before Since"})
+			return time.Date(y, m, d-listWindowDays, 0, 0, 0, 0, cntime.Zone)
+		})
+		if err != nil {
+			yield(nil, err)
 			return
 		}
 		if err := ctx.Err(); err != nil {
