@@ -3,9 +3,6 @@ package complainttest_test
 import (
 	"context"
 	"iter"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -79,20 +76,14 @@ func TestMemoryPollStatePasses(t *testing.T) {
 // meant to fail, and runs only as the child process of
 // TestPollStateContractHasTeeth.
 func TestBrokenPollState(t *testing.T) {
-	broken := os.Getenv("COMPLAINTTEST_BROKEN_STATE")
-	if broken == "" {
-		t.Skip("run by TestPollStateContractHasTeeth")
-	}
+	broken := brokenVariant(t, "COMPLAINTTEST_BROKEN_STATE")
 	complainttest.TestPollState(t, func(*testing.T) complaint.PollState {
 		return &brokenState{MemoryPollState: complaint.NewMemoryPollState(), broken: broken, overwritten: map[string]complaint.Seen{}}
 	})
 }
 
 func TestPollStateContractHasTeeth(t *testing.T) {
-	if testing.Short() {
-		t.Skip("spawns test processes")
-	}
-	for broken, subtest := range map[string]string{
+	checkCaught(t, "TestBrokenPollState", "COMPLAINTTEST_BROKEN_STATE", map[string]string{
 		"ignores-interval":    "MinIntervalFromTheLastStart",
 		"ignores-lease":       "LiveLeaseRefuses",
 		"no-watermark":        "WatermarkKeptByEndPoll",
@@ -100,17 +91,5 @@ func TestPollStateContractHasTeeth(t *testing.T) {
 		"remember-overwrites": "RememberMerges",
 		"untrack-noop":        "OpenSets",
 		"tracked-one-source":  "OpenSets",
-	} {
-		t.Run(broken, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenPollState$", "-test.count=1")
-			cmd.Env = append(os.Environ(), "COMPLAINTTEST_BROKEN_STATE="+broken)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the contract passed a poll state that is broken (%s):\n%s", broken, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestBrokenPollState/"+subtest) {
-				t.Fatalf("broken (%s) was not caught by %s:\n%s", broken, subtest, out)
-			}
-		})
-	}
+	})
 }

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"os"
-	"os/exec"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -193,20 +190,13 @@ func TestReferenceSourcePasses(t *testing.T) {
 // TestBrokenSource runs the contract against one broken variant; it is
 // meant to fail, and runs only as the child process of TestContractHasTeeth.
 func TestBrokenSource(t *testing.T) {
-	broken := os.Getenv("COMPLAINTTEST_BROKEN")
-	if broken == "" {
-		t.Skip("run by TestContractHasTeeth")
-	}
-	complainttest.TestSource(t, fixtureFor(broken))
+	complainttest.TestSource(t, fixtureFor(brokenVariant(t, "COMPLAINTTEST_BROKEN")))
 }
 
 // Every way of breaking the contract is caught, by the subtest that checks
 // that part.
 func TestContractHasTeeth(t *testing.T) {
-	if testing.Short() {
-		t.Skip("spawns test processes")
-	}
-	for broken, subtest := range map[string]string{
+	checkCaught(t, "TestBrokenSource", "COMPLAINTTEST_BROKEN", map[string]string{
 		"inclusive-until":               "WindowIsHalfOpen",
 		"ignores-break":                 "EarlyStop",
 		"ignores-cancel":                "CancelledContext",
@@ -217,17 +207,5 @@ func TestContractHasTeeth(t *testing.T) {
 		"unsupported-untyped":           "Responder",
 		"two-seeds":                     "Provider",
 		"responder-of-another-provider": "Provider",
-	} {
-		t.Run(broken, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenSource$", "-test.count=1")
-			cmd.Env = append(os.Environ(), "COMPLAINTTEST_BROKEN="+broken)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the contract passed a source that is broken (%s):\n%s", broken, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestBrokenSource/"+subtest) {
-				t.Fatalf("broken (%s) was not caught by %s:\n%s", broken, subtest, out)
-			}
-		})
-	}
+	})
 }
